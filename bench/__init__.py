@@ -1,0 +1,1 @@
+"""Benchmarks: named measurements, each run in a fresh process (median time, peak memory)."""

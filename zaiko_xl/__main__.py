@@ -1,0 +1,3 @@
+from zaiko_xl.entrypoints.cli import main
+
+main()

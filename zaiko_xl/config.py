@@ -1,0 +1,239 @@
+"""Settings: one model, explicit sources (flags > environment > OS keyring > zaiko.toml > defaults).
+
+``zaiko.toml`` lives beside the workbook (or is named with ``--config``). Secrets never come
+from that file or the workbook: only from ``ZAIKO_*`` environment variables or the OS keyring
+(service name ``zaiko-xl``). Paths in the file are resolved from the file's folder, never the cwd.
+Each section belongs to one feature; add a field to your section with a default and a comment.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+from zaiko_xl.errors import ConfigExists, ConfigFileError, InvalidSetting, MissingSecret, SecretInFile, UnknownSetting
+
+CONFIG_FILE_NAME = "zaiko.toml"
+KEYRING_SERVICE = "zaiko-xl"
+DEMO_BASE_URL = "http://127.0.0.1:8765"
+
+# secret name -> (section, field, environment variable, keyring user name)
+SECRETS: dict[str, tuple[str, str, str, str]] = {
+    "rms.service_secret": ("rms", "service_secret", "ZAIKO_RMS_SERVICE_SECRET", "rms_service_secret"),
+    "rms.license_key": ("rms", "license_key", "ZAIKO_RMS_LICENSE_KEY", "rms_license_key"),
+    "notify.webhook_url": ("notify", "webhook_url", "ZAIKO_NOTIFY_WEBHOOK_URL", "notify_webhook_url"),
+    "notify.smtp_password": ("notify", "smtp_password", "ZAIKO_NOTIFY_SMTP_PASSWORD", "notify_smtp_password"),
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RmsSettings(_Section):
+    base_url: str = "https://api.rms.rakuten.co.jp"
+    service_secret: SecretStr | None = None  # secret: environment or keyring only
+    license_key: SecretStr | None = None  # secret: environment or keyring only
+    timeout_s: float = Field(30.0, gt=0)
+    rate_get_per_s: float = Field(5.0, gt=0)  # bulk-get, range get
+    rate_write_per_s: float = Field(1.0, gt=0)  # bulk-upsert, single-SKU get/put
+    retry_budget_s: float = Field(120.0, ge=0)  # total time retries may take per call
+    license_warn_days: int = Field(14, ge=0)
+
+
+class WorkbookSettings(_Section):
+    path: Path = Path("zaiko.xlsm")
+
+
+class WarehouseSettings(_Section):
+    file: Path = Path("warehouse.csv")
+    preset: str = "generic"
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "cp932"] = "auto"
+    columns: dict[str, str] = Field(default_factory=dict)  # field -> header, overrides the preset
+
+
+class LedgerSettings(_Section):
+    file: Path | None = None  # None: the ledger sheet (社内台帳) of the workbook
+    sheet: str = "社内台帳"
+
+
+class OrdersSettings(_Section):
+    lookback_days: int = Field(60, ge=1)
+    other_channel_files: list[Path] = Field(default_factory=list)
+    other_channel_preset: str = "generic"
+
+
+class ReconcileSettings(_Section):
+    tolerance: int = Field(0, ge=0)
+    tolerance_by_group: dict[str, int] = Field(default_factory=dict)
+
+
+class PushSettings(_Section):
+    buffer: int = Field(0, ge=0)
+    max_zero_share: float = Field(0.10, ge=0, le=1)
+    max_total_change_share: float = Field(0.30, ge=0, le=1)
+    max_sku_change: int = Field(500, ge=0)
+    max_pull_age_min: int = Field(30, ge=1)
+    sync_interval_s: int = Field(300, ge=5)
+
+
+class ReorderSettings(_Section):
+    service_level: float = Field(0.95, gt=0, lt=1)
+    review_period_days: int = Field(7, ge=0)
+
+
+class SaleWindow(_Section):
+    name: str
+    start: date
+    end: date
+
+
+class SaleSettings(_Section):
+    windows: list[SaleWindow] = Field(default_factory=list)
+
+
+class NotifySettings(_Section):
+    webhook_url: SecretStr | None = None  # secret: contains a token
+    webhook_kind: Literal["generic", "slack", "teams", "chatwork"] = "generic"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None  # secret
+    mail_from: str | None = None
+    mail_to: list[str] = Field(default_factory=list)
+
+
+class JournalSettings(_Section):
+    path: Path = Path("zaiko-journal.sqlite")
+
+
+class Settings(BaseSettings):
+    """Every setting of zaiko-xl. Environment: ZAIKO_<SECTION>_<FIELD>, e.g. ZAIKO_RMS_BASE_URL."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ZAIKO_", env_nested_delimiter="_", env_nested_max_split=1,
+        extra="forbid", frozen=True, case_sensitive=False,
+    )
+
+    base_dir: Path = Path(".")  # the folder of zaiko.toml; relative paths resolve from here
+    rms: RmsSettings = RmsSettings()
+    workbook: WorkbookSettings = WorkbookSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
+    ledger: LedgerSettings = LedgerSettings()
+    orders: OrdersSettings = OrdersSettings()
+    reconcile: ReconcileSettings = ReconcileSettings()
+    push: PushSettings = PushSettings()
+    reorder: ReorderSettings = ReorderSettings()
+    sale: SaleSettings = SaleSettings()
+    notify: NotifySettings = NotifySettings()
+    journal: JournalSettings = JournalSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # init holds flags, then keyring secrets, then the TOML dict (see load_settings)
+        return init_settings, env_settings
+
+    def resolve(self, path: Path) -> Path:
+        """A path from the settings, resolved from the folder of zaiko.toml."""
+        return path if path.is_absolute() else (self.base_dir / path)
+
+    def require_secret(self, name: str) -> SecretStr:
+        """The secret's value, or MissingSecret that says how to set it (never echoing it)."""
+        section, field, env, user = SECRETS[name]
+        value = getattr(getattr(self, section), field)
+        if value is None or not value.get_secret_value():
+            raise MissingSecret(name=name, env=env, keyring_user=user)
+        return value
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse zaiko.toml with line/column on errors; refuse secrets in the file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigFileError(file=str(path), line=0, column=0, detail=exc.strerror or str(exc)) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's TOMLDecodeError carries the place only in its text: "... (at line 2, column 17)"
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(found[1]), int(found[2])) if found else (0, 0)
+        msg = str(exc).split(" (at ")[0]
+        raise ConfigFileError(file=str(path), line=line, column=col, detail=msg) from exc
+    for name, (section, field, env, _user) in SECRETS.items():
+        if field in (data.get(section) or {}):
+            raise SecretInFile(key=name, file=str(path), env=env)
+    return data
+
+
+def _keyring_secrets() -> dict[str, dict[str, str]]:
+    """Secrets stored in the OS keyring (Windows Credential Manager); none if no keyring works."""
+    found: dict[str, dict[str, str]] = {}
+    try:
+        import keyring
+        for section, field, _env, user in SECRETS.values():
+            value = keyring.get_password(KEYRING_SERVICE, user)
+            if value:
+                found.setdefault(section, {})[field] = value
+    except Exception:  # no backend, locked store, D-Bus missing: the keyring is optional
+        return {}
+    return found
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Load settings once per invocation.
+
+    Priority: ``overrides`` (flags, nested dicts per section) > environment > keyring >
+    zaiko.toml > defaults. Nested sections merge field by field across sources.
+    """
+    base_dir = config_file.resolve().parent if config_file is not None else Path(".").resolve()
+    file_data = read_toml(config_file) if config_file is not None and config_file.exists() else {}
+    keyring_data = _keyring_secrets()
+
+    class _BoundSettings(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                       dotenv_settings, file_secret_settings):  # type: ignore[override]
+            return (init_settings, env_settings,
+                    InitSettingsSource(settings_cls, keyring_data),
+                    InitSettingsSource(settings_cls, file_data))
+
+    try:
+        return _BoundSettings(base_dir=base_dir, **overrides)
+    except ValidationError as exc:
+        raise _translate(exc, config_file) from exc
+
+
+def _translate(exc: ValidationError, config_file: Path | None) -> Exception:
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return UnknownSetting(key=key, file=str(config_file or CONFIG_FILE_NAME))
+    return InvalidSetting(key=key, detail=first["msg"])
+
+
+def example_text() -> str:
+    """The commented zaiko.toml that `zaiko-xl init` writes."""
+    from importlib.resources import files
+
+    return files("zaiko_xl.resources").joinpath("zaiko.example.toml").read_text(encoding="utf-8")
+
+
+def write_example(path: Path, *, force: bool = False) -> Path:
+    """Write the example settings file; refuse to overwrite unless ``force``."""
+    if path.exists() and not force:
+        raise ConfigExists(file=str(path))
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(example_text(), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,189 @@
+"""The `zaiko-xl` command line: a stable contract (see DESIGN.md and the README).
+
+Each command reads its options, loads settings, calls one service and renders the result.
+Errors are turned into one bilingual line and a documented exit code by ``cli_errors``.
+Heavy modules are imported inside the commands so that ``zaiko-xl --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zaiko_xl import __version__
+from zaiko_xl.config import CONFIG_FILE_NAME
+from zaiko_xl.entrypoints.console import cli_errors, stdout_console
+from zaiko_xl.errors import NotBuiltYet
+
+app = typer.Typer(
+    help="zaiko-xl: 楽天市場の在庫を Excel で正しく保つ / keep a Rakuten Ichiba shop's stock right from Excel.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+template_app = typer.Typer(help="テンプレートブック / the workbook template.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+WorkbookOpt = Annotated[Path, typer.Option("--workbook", "-w", help="対象のブック / the workbook (.xlsm/.xlsx)")]
+
+
+@dataclass
+class GlobalOptions:
+    config: Path | None
+    debug: bool
+
+
+def _globals(ctx: typer.Context) -> GlobalOptions:
+    return ctx.obj if isinstance(ctx.obj, GlobalOptions) else GlobalOptions(None, False)
+
+
+def _config_path(ctx: typer.Context, workbook: Path | None = None) -> Path:
+    """--config, else zaiko.toml beside the workbook, else in the current folder."""
+    given = _globals(ctx).config
+    if given is not None:
+        return given
+    return (workbook.parent if workbook is not None else Path(".")) / CONFIG_FILE_NAME
+
+
+def _not_built(ctx: typer.Context, command: str) -> None:
+    with cli_errors(_globals(ctx).debug):
+        raise NotBuiltYet(command=command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zaiko-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option("--config", help="設定ファイル / settings file (default: zaiko.toml beside the workbook)")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="エラー時にトレースバックを表示 / show tracebacks")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="版を表示 / show the version")] = False,
+) -> None:
+    ctx.obj = GlobalOptions(config=config, debug=debug)
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option("--force", help="既存のファイルを上書き / overwrite an existing file")] = False,
+) -> None:
+    """コメント付きの zaiko.toml を作成 / write a commented zaiko.toml to fill in."""
+    from zaiko_xl.config import write_example
+
+    with cli_errors(_globals(ctx).debug):
+        path = write_example(_config_path(ctx), force=force)
+        stdout_console().print(f"{path} を作成しました。/ Wrote {path}.")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="出力フォルダ / output folder")] = Path("zaiko-demo"),
+    skus: Annotated[int, typer.Option("--skus", min=10, max=100_000, help="SKU 数 / number of SKUs")] = 500,
+    seed: Annotated[int, typer.Option("--seed", help="乱数の種 / random seed")] = 1,
+) -> None:
+    """見本店舗と RMS サンドボックスで一連の流れを実行 / run the whole loop on a sample shop."""
+    from zaiko_xl.entrypoints.demo import run_demo
+
+    with cli_errors(_globals(ctx).debug):
+        run_demo(out=out, skus=skus, seed=seed, console=stdout_console())
+
+
+@app.command()
+def sandbox(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="待ち受けポート / port on 127.0.0.1")] = 8765,
+    seed: Annotated[int, typer.Option("--seed", help="乱数の種 / random seed")] = 1,
+) -> None:
+    """ローカルの RMS シミュレーターを起動 / run the local RMS simulator on 127.0.0.1."""
+    _not_built(ctx, "sandbox")
+
+
+@template_app.command("build")
+def template_build(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="出力先 / output file")] = Path("workbook/template.xlsm"),
+) -> None:
+    """workbook/template.xlsm をコードと macros/ から作成 / build the template from code and macros/."""
+    _not_built(ctx, "template build")
+
+
+@app.command()
+def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
+    """RMS 在庫・受注、倉庫ファイル、社内台帳をシートへ取込 / pull RMS, warehouse and ledger into sheets."""
+    _not_built(ctx, "pull")
+
+
+@app.command()
+def reconcile(ctx: typer.Context, workbook: WorkbookOpt) -> None:
+    """三者を比較し差異の原因と確定在庫を提案 / compare, classify, highlight, suggest 確定在庫."""
+    _not_built(ctx, "reconcile")
+
+
+@app.command()
+def reorder(ctx: typer.Context, workbook: WorkbookOpt) -> None:
+    """発注シートと発注書案を作成 / replenishment sheet and purchase-order drafts."""
+    _not_built(ctx, "reorder")
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    workbook: WorkbookOpt,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="送信せず計画だけ表示 / show the plan, send nothing")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="確認なしで送信 (上限内) / send without asking (within hard limits)")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="中断した反映を再開 / resume an interrupted push")] = False,
+) -> None:
+    """確定在庫を RMS へ反映 / push confirmed stock to RMS."""
+    _not_built(ctx, "push")
+
+
+@app.command()
+def rollback(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")]) -> None:
+    """反映前の RMS の値に戻す / restore the RMS values a journaled push replaced."""
+    _not_built(ctx, "rollback")
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 / run one cycle")] = False,
+    interval: Annotated[int | None, typer.Option("--interval", help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+) -> None:
+    """無人同期: 倉庫+受注 -> RMS (安全装置付き) / unattended sync with all guards."""
+    _not_built(ctx, "sync")
+
+
+@app.command()
+def kpi(
+    ctx: typer.Context,
+    workbook: WorkbookOpt,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON で出力 / print JSON")] = False,
+) -> None:
+    """KPI を計算して表示 / compute and show the KPIs."""
+    _not_built(ctx, "kpi")
+
+
+@app.command("export-rms-csv")
+def export_rms_csv(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="出力先 / output file")] = Path("normal-item.csv"),
+) -> None:
+    """API 停止時の手動アップロード用 normal-item.csv を作成 / write normal-item.csv for manual upload."""
+    _not_built(ctx, "export-rms-csv")
+
+
+@app.command()
+def doctor(ctx: typer.Context) -> None:
+    """設定・資格情報・ライセンス期限・接続を点検 / check configuration, credentials, license, reachability."""
+    _not_built(ctx, "doctor")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

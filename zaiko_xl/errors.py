@@ -1,0 +1,309 @@
+"""The one error tree of zaiko-xl: stable codes, Japanese and English messages.
+
+Tree (codes are stable; scripts and the README depend on them)::
+
+    ZaikoError                  E000
+    ├── ConfigError             E1xx  settings, zaiko.toml, secrets          exit 3
+    ├── InputError              E2xx  files, sheets, rows, columns           exit 4
+    ├── ApiError                E3xx  RMS API, license key                   exit 5
+    ├── RuleViolation           E4xx  guards and business rules              exit 6
+    ├── StateError              E5xx  workbook locked, journal, run lock     exit 7
+    └── NotBuiltYet             E901  a command that is not built yet        exit 8
+
+Every class carries ``code``, ``message_ja`` and ``message_en``: ``str.format`` templates
+filled from the keyword context given at raise time. Only entry points catch these.
+Never put a secret into the context.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+# Exit codes of the CLI (documented in the README; stable).
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _SafeDict(dict):
+    """format_map helper: a missing key renders as {key} instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class ZaikoError(Exception):
+    """Base of every error a user can see."""
+
+    code: ClassVar[str] = "E000"
+    exit_code: ClassVar[int] = EXIT_UNEXPECTED
+    message_ja: ClassVar[str] = "エラーが発生しました: {detail}"
+    message_en: ClassVar[str] = "An error occurred: {detail}"
+    hint_ja: ClassVar[str] = ""
+    hint_en: ClassVar[str] = ""
+
+    def __init__(self, **context: Any) -> None:
+        self.context: dict[str, Any] = context
+        super().__init__(self.render("en"))
+
+    def message(self, lang: str) -> str:
+        template = self.message_ja if lang == "ja" else self.message_en
+        text = template.format_map(_SafeDict(self.context))
+        hint = self.hint_ja if lang == "ja" else self.hint_en
+        if hint:
+            text += " " + hint.format_map(_SafeDict(self.context))
+        return text
+
+    def render(self, lang: str = "both") -> str:
+        """One line: ``E204 <ja> / <en>`` (or just one language)."""
+        if lang == "both":
+            return f"{self.code} {self.message('ja')} / {self.message('en')}"
+        return f"{self.code} {self.message(lang)}"
+
+
+def where(file: str | None = None, sheet: str | None = None, row: int | None = None,
+          column: str | None = None) -> dict[str, str]:
+    """Location strings for a message, in both languages (row numbers are 1-based, as Excel shows)."""
+    ja, en = [], []
+    if file:
+        ja.append(f"ファイル {file}")
+        en.append(f"file {file}")
+    if sheet:
+        ja.append(f"シート「{sheet}」")
+        en.append(f"sheet '{sheet}'")
+    if row is not None:
+        ja.append(f"{row}行目")
+        en.append(f"row {row}")
+    if column:
+        ja.append(f"列「{column}」")
+        en.append(f"column '{column}'")
+    return {"where_ja": " ".join(ja) or "(場所不明)", "where_en": ", ".join(en) or "(unknown place)"}
+
+
+# ---------------------------------------------------------------- E1xx configuration
+class ConfigError(ZaikoError):
+    code = "E100"
+    exit_code = 3
+    message_ja = "設定エラー: {detail}"
+    message_en = "Configuration error: {detail}"
+
+
+class ConfigFileError(ConfigError):
+    code = "E101"
+    message_ja = "設定ファイル {file} を読めません ({line}行 {column}列): {detail}"
+    message_en = "Cannot read settings file {file} (line {line}, column {column}): {detail}"
+
+
+class UnknownSetting(ConfigError):
+    code = "E102"
+    message_ja = "設定ファイル {file} に不明な項目「{key}」があります。"
+    message_en = "Unknown setting '{key}' in {file}."
+    hint_ja = "綴りを確認するか、zaiko-xl init の雛形を参照してください。"
+    hint_en = "Check the spelling or compare with the template from `zaiko-xl init`."
+
+
+class InvalidSetting(ConfigError):
+    code = "E103"
+    message_ja = "設定「{key}」の値が不正です: {detail}"
+    message_en = "Invalid value for setting '{key}': {detail}"
+
+
+class MissingSecret(ConfigError):
+    code = "E104"
+    message_ja = "{name} が設定されていません。"
+    message_en = "{name} is not set."
+    hint_ja = ("環境変数 {env} を設定するか、`python -m keyring set zaiko-xl {keyring_user}` で"
+               "資格情報マネージャーに保存してください。")
+    hint_en = ("Set the environment variable {env} or store it in the OS keyring with "
+               "`python -m keyring set zaiko-xl {keyring_user}`.")
+
+
+class SecretInFile(ConfigError):
+    code = "E105"
+    message_ja = "秘密情報「{key}」を設定ファイル {file} に書かないでください。"
+    message_en = "Do not put the secret '{key}' into the settings file {file}."
+    hint_ja = "行を削除し、環境変数 {env} または OS のキーリングを使ってください。"
+    hint_en = "Remove the line and use the environment variable {env} or the OS keyring."
+
+
+class ConfigExists(ConfigError):
+    code = "E106"
+    message_ja = "{file} は既に存在します。上書きしません。"
+    message_en = "{file} already exists; not overwriting it."
+    hint_ja = "--force を付けると上書きします。"
+    hint_en = "Use --force to overwrite."
+
+
+# ---------------------------------------------------------------- E2xx input files and sheets
+class InputError(ZaikoError):
+    code = "E200"
+    exit_code = 4
+    message_ja = "入力エラー: {where_ja}: {detail}"
+    message_en = "Input error: {where_en}: {detail}"
+
+
+class UnreadableFile(InputError):
+    code = "E201"
+    message_ja = "{where_ja} を読めません: {detail}"
+    message_en = "Cannot read {where_en}: {detail}"
+
+
+class EmptyFile(InputError):
+    code = "E202"
+    message_ja = "{where_ja} にデータがありません。"
+    message_en = "{where_en} contains no data."
+
+
+class EncodingProblem(InputError):
+    code = "E203"
+    message_ja = "{where_ja} の文字コードを判別できません (UTF-8 / UTF-8 BOM / Shift_JIS(CP932) を試しました)。"
+    message_en = "Cannot tell the encoding of {where_en} (tried UTF-8, UTF-8 with BOM, Shift_JIS/CP932)."
+
+
+class MissingColumn(InputError):
+    code = "E204"
+    message_ja = "{where_ja}: 必須の列「{column_name}」がありません。"
+    message_en = "{where_en}: required column '{column_name}' is missing."
+
+
+class BadValue(InputError):
+    code = "E205"
+    message_ja = "{where_ja}: 値「{value}」は使えません ({detail_ja})。"
+    message_en = "{where_en}: value '{value}' is not allowed ({detail_en})."
+
+
+class DuplicateSku(InputError):
+    code = "E206"
+    message_ja = "{where_ja}: コード「{sku}」が重複しています ({detail_ja})。"
+    message_en = "{where_en}: code '{sku}' appears more than once ({detail_en})."
+
+
+class InputProblems(InputError):
+    """Many problems of one file, reported together; ``problems`` holds the single errors."""
+
+    code = "E210"
+    message_ja = "{file} に {count} 件の問題があります。何も取り込んでいません。"
+    message_en = "{file} has {count} problem(s); nothing was imported."
+
+
+# ---------------------------------------------------------------- E3xx RMS API
+class ApiError(ZaikoError):
+    code = "E300"
+    exit_code = 5
+    message_ja = "RMS API エラー: {detail}"
+    message_en = "RMS API error: {detail}"
+
+
+class ApiUnavailable(ApiError):
+    code = "E301"
+    message_ja = "RMS に接続できません ({endpoint}): {detail}"
+    message_en = "Cannot reach RMS ({endpoint}): {detail}"
+    hint_ja = "API が止まっている場合は zaiko-xl export-rms-csv で CSV を作り、RMS から手動で取り込めます。"
+    hint_en = "If the API is down, `zaiko-xl export-rms-csv` writes a CSV you can upload in RMS by hand."
+
+
+class ApiAuthError(ApiError):
+
+    code = "E302"
+    message_ja = "RMS の認証に失敗しました ({endpoint}, HTTP {status}, {rms_code})。"
+    message_en = "RMS rejected the credentials ({endpoint}, HTTP {status}, {rms_code})."
+    hint_ja = "サービスシークレットとライセンスキーを確認してください (zaiko-xl doctor)。"
+    hint_en = "Check the service secret and license key (`zaiko-xl doctor`)."
+
+
+class LicenseExpired(ApiError):
+    code = "E303"
+    message_ja = "RMS のライセンスキーの有効期限が切れています (期限 {expiry})。"
+    message_en = "The RMS license key has expired (expiry {expiry})."
+    hint_ja = ("RMS の「店舗様向け情報・サービス > WEB APIサービス > 利用設定」で新しいライセンスキーを"
+               "発行し、ZAIKO_RMS_LICENSE_KEY かキーリングに設定してください。")
+    hint_en = ("Issue a new license key in RMS (WEB API service > usage settings) and set it in "
+               "ZAIKO_RMS_LICENSE_KEY or the keyring.")
+
+
+class ApiRejected(ApiError):
+    code = "E304"
+    message_ja = "RMS が要求を拒否しました ({endpoint}, HTTP {status}, {rms_code}): {detail}"
+    message_en = "RMS rejected the request ({endpoint}, HTTP {status}, {rms_code}): {detail}"
+
+
+class ApiBadResponse(ApiError):
+    code = "E305"
+    message_ja = "RMS の応答を解釈できません ({endpoint}): {detail}"
+    message_en = "Cannot understand the RMS response ({endpoint}): {detail}"
+
+
+class WriteOutcomeUnknown(ApiError):
+    code = "E306"
+    message_ja = "RMS への書き込みの結果が不明です ({endpoint}, SKU {sku})。再読込で確認できませんでした。"
+    message_en = "The outcome of a write to RMS is unknown ({endpoint}, SKU {sku}); reading back did not settle it."
+    hint_ja = "zaiko-xl push --resume で再開すると、読み直してから続行します。"
+    hint_en = "`zaiko-xl push --resume` reads back first and then continues."
+
+
+# ---------------------------------------------------------------- E4xx rules and guards
+class RuleViolation(ZaikoError):
+    code = "E400"
+    exit_code = 6
+    message_ja = "ルール違反: {detail}"
+    message_en = "Rule violated: {detail}"
+
+
+class GuardTripped(RuleViolation):
+    code = "E401"
+    message_ja = "安全装置が作動しました: {detail_ja}"
+    message_en = "A safety guard tripped: {detail_en}"
+    hint_ja = "内容を確認し、問題なければ --yes で実行してください (上限内の場合のみ)。"
+    hint_en = "Review the plan; if it is right, run again with --yes (only within the hard limits)."
+
+
+class StalePull(RuleViolation):
+    code = "E402"
+    message_ja = "取込データが古すぎます ({age_min} 分前、上限 {limit_min} 分)。先に zaiko-xl pull を実行してください。"
+    message_en = "The pulled data is too old ({age_min} min, limit {limit_min} min). Run `zaiko-xl pull` first."
+
+
+# ---------------------------------------------------------------- E5xx state: workbook, journal, locks
+class StateError(ZaikoError):
+    code = "E500"
+    exit_code = 7
+    message_ja = "状態エラー: {detail}"
+    message_en = "State error: {detail}"
+
+
+class WorkbookLocked(StateError):
+    code = "E501"
+    message_ja = "ブック {file} は Excel で開かれています ({lock_file} があります)。閉じてから再実行してください。"
+    message_en = "Workbook {file} is open in Excel ({lock_file} exists). Close it and run again."
+
+
+class RunInProgress(StateError):
+    code = "E502"
+    message_ja = "別の zaiko-xl の実行中です (ロック {lock_file})。"
+    message_en = "Another zaiko-xl run is in progress (lock {lock_file})."
+
+
+class RunNotFound(StateError):
+    code = "E503"
+    message_ja = "実行 ID {run_id} がジャーナル {journal} にありません。"
+    message_en = "Run ID {run_id} is not in the journal {journal}."
+
+
+# ---------------------------------------------------------------- E9xx
+class NotBuiltYet(ZaikoError):
+    code = "E901"
+    exit_code = 8
+    message_ja = "コマンド「{command}」はまだ実装されていません。"
+    message_en = "The command '{command}' is not built yet."
+
+
+def all_error_classes() -> list[type[ZaikoError]]:
+    """Every class of the tree (for the docs test and the README catalogue)."""
+    seen: list[type[ZaikoError]] = []
+    stack: list[type[ZaikoError]] = [ZaikoError]
+    while stack:
+        cls = stack.pop()
+        seen.append(cls)
+        stack.extend(cls.__subclasses__())
+    return sorted(seen, key=lambda c: c.code)
