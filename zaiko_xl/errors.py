@@ -202,9 +202,9 @@ class ExcelErrorValue(InputError):
 class PresetMismatch(InputError):
     code = "E208"
     message_ja = ("{where_ja}: 見出しが形式「{preset}」と合いません。形式「{suggested}」と一致します。"
-                  "zaiko.toml の [{section}] に preset = \"{suggested}\" と書いてください。")
+                  "zaiko.toml の [{section}] に {key} = \"{suggested}\" と書いてください。")
     message_en = ("{where_en}: the headers do not fit the layout '{preset}' but fit '{suggested}'. "
-                  "Set preset = \"{suggested}\" in [{section}] of zaiko.toml.")
+                  "Set {key} = \"{suggested}\" in [{section}] of zaiko.toml.")
 
 
 class SheetNotFound(InputError):

@@ -33,8 +33,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_a_date": ("日付・日時として読めません。例: 2025/01/31 12:00", "not a date or time; e.g. 2025/01/31 12:00"),
     "unknown_value": ("使える値: {allowed}", "allowed values: {allowed}"),
     "not_a_flag": ("○/× や 1/0 で入力してください", "use ○/×, 1/0 or TRUE/FALSE"),
-    "positive_for_kind": ("種別「{kind}」の数量は 0 以上です (マイナスは 交換・棚卸調整 のみ)",
-                          "quantities of '{kind}' are 0 or more (only 交換 and 棚卸調整 take a sign)"),
+    "positive_for_kind": ("種別「{kind}」の数量は 0 以上です。マイナスは 交換・棚卸調整 だけで使えます",
+                          "quantities of '{kind}' are 0 or more; only 交換 and 棚卸調整 take a sign"),
 }
 
 _PLAIN_NUMBER = r"\s*[+-]?[0-9]+(?:\.[0-9]+)?\s*"  # ASCII only: \d would match 全角 digits

@@ -32,7 +32,7 @@ class HeaderMatch:
         row: the header's row number (as the user sees it).
         texts: header cell texts by column position.
         positions: field name -> column position (first matching column).
-        doubles: field name -> later columns that also match it (ignored, warned about).
+        doubles: field name -> later columns with the same header (ignored, warned about).
         missing: required fields with no column.
     """
 
@@ -55,11 +55,11 @@ def match_headers(row: int, texts: Sequence[str], schema: TableSchema) -> Header
             by_text.setdefault(normalise_header(text), []).append(position)
     positions: dict[str, int] = {}
     doubles: dict[str, list[int]] = {}
-    for field in schema.fields:
-        found = sorted(p for h in field.headers for p in by_text.get(normalise_header(h), []))
+    for field in schema.fields:  # headers in order of preference: the first one present wins
+        found = next((by_text[h] for h in map(normalise_header, field.headers) if h in by_text), None)
         if found:
             positions[field.name] = found[0]
-            if len(found) > 1:
+            if len(found) > 1:  # the same header twice
                 doubles[field.name] = found[1:]
     missing = tuple(f.name for f in schema.fields if f.required and f.name not in positions)
     return HeaderMatch(row, tuple(texts), positions, doubles, missing)

@@ -20,7 +20,7 @@ _U, _S, _C, _R = (s.value for s in (OrderStatus.UNSHIPPED, OrderStatus.SHIPPED, 
                                     OrderStatus.RETURNED))
 
 GENERIC_STATUSES = {
-    **dict.fromkeys(("未出荷", "未発送", "出荷待ち", "発送待ち", "新規受付", "新規", "受付", "注文確認", "注文確定",
+    **dict.fromkeys(("未出荷", "未発送", "出荷待ち", "発送待ち", "出荷準備中", "発送準備中", "新規受付", "新規", "受付", "注文確認", "注文確定",
                      "処理中", "保留", "入金待ち", "予約", "unshipped", "pending", "open"), _U),
     **dict.fromkeys(("出荷済", "出荷済み", "発送済", "発送済み", "出荷完了", "発送完了", "完了", "shipped",
                      "completed"), _S),

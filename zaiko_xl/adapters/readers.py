@@ -29,6 +29,7 @@ from zaiko_xl.errors import InvalidSetting
 
 Source = Path | pd.DataFrame
 AUTO = "auto"
+_ORDER_PRESET_SETTING = "orders.other_channel_preset"
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,9 @@ def read_warehouse(source: Source, *, preset: str = "generic", columns: Mapping[
         where: sheet, encoding, and names for messages.
     """
     raw = _raw(source, where)
-    schemas = {name: _override(p.schema(), columns) for name, p in wms_presets.PRESETS.items()}
+    schemas = {name: _override(p.schema(), columns, "warehouse.columns") for name, p in wms_presets.PRESETS.items()}
     chosen = _choose(raw, schemas, preset, setting="warehouse.preset")
-    frame, warnings = validate(raw, schemas[chosen], preset=chosen,
+    frame, warnings = validate(raw, schemas[chosen], preset=chosen, preset_setting="warehouse.preset",
                                alternatives=[(n, s) for n, s in schemas.items() if n != chosen])
     return ImportedTable("warehouse", frame, raw.source, warnings, code_kind=wms_presets.PRESETS[chosen].code_kind)
 
@@ -63,9 +64,10 @@ def read_orders(source: Source, *, preset: str = AUTO, columns: Mapping[str, str
                 where: Where = Where()) -> ImportedTable:
     """Another channel's order export -> ``orders`` frame (statuses mapped, times in JST)."""
     raw = _raw(source, where)
-    schemas = {name: _override(p.schema(), columns) for name, p in order_presets.PRESETS.items()}
-    chosen = _choose(raw, schemas, preset, setting="orders.other_channel_preset")
-    frame, warnings = validate(raw, schemas[chosen], preset=chosen,
+    schemas = {name: _override(p.schema(), columns, "orders.other_channel_columns")
+               for name, p in order_presets.PRESETS.items()}
+    chosen = _choose(raw, schemas, preset, setting=_ORDER_PRESET_SETTING)
+    frame, warnings = validate(raw, schemas[chosen], preset=chosen, preset_setting=_ORDER_PRESET_SETTING,
                                alternatives=[(n, s) for n, s in schemas.items() if n != chosen])
     return ImportedTable("orders", frame, raw.source, warnings)
 
@@ -79,7 +81,7 @@ def read_table(kind: str, source: Source, *, columns: Mapping[str, str] | None =
                where: Where = Where()) -> ImportedTable:
     """Any table of :data:`schemas.SCHEMAS` (no presets) -> its contract frame."""
     raw = _raw(source, where)
-    frame, warnings = validate(raw, _override(SCHEMAS[kind], columns))
+    frame, warnings = validate(raw, _override(SCHEMAS[kind], columns, f"{kind}.columns"))
     return ImportedTable(kind, frame, raw.source, warnings)
 
 
@@ -89,16 +91,15 @@ def _raw(source: Source, where: Where) -> RawTable:
     return read_raw(Path(source), encoding=where.encoding, sheet=where.sheet)
 
 
-def _override(schema: TableSchema, columns: Mapping[str, str] | None) -> TableSchema:
-    """Apply ``[<section>.columns]``: each field named there accepts only that header."""
+def _override(schema: TableSchema, columns: Mapping[str, str] | None, setting: str) -> TableSchema:
+    """Apply a ``columns`` table of zaiko.toml: each field named there accepts only that header."""
     if not columns:
         return schema
     try:
         return schema.with_headers({field: (header,) for field, header in columns.items()})
     except KeyError as exc:
-        known = ", ".join(f.name for f in schema.fields if f.headers or f.name != "alt_code")
-        raise InvalidSetting(key=f"{schema.section}.columns",
-                             detail=f"unknown field(s) {exc.args[0]}; known: {known}") from exc
+        known = ", ".join(f.name for f in schema.fields if f.name != "alt_code")
+        raise InvalidSetting(key=setting, detail=f"unknown field(s) {exc.args[0]}; known: {known}") from exc
 
 
 def _choose(raw: RawTable, schemas: Mapping[str, TableSchema], preset: str, *, setting: str) -> str:

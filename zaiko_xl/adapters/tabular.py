@@ -43,12 +43,17 @@ class RawTable:
 
     def place(self, row: int | None = None, column: str | None = None) -> dict[str, str]:
         """Keyword context naming this table (and a row and column) for an error message."""
-        return where(file=self.file, sheet=self.sheet, row=row, column=column)
+        return place(self.file, self.sheet, row=row, column=column)
 
     @property
     def source(self) -> str:
         """The table's name in one-line summaries: ``file`` or ``file [sheet]``."""
         return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+
+def place(file: str, sheet: str | None = None, *, row: int | None = None, column: str | None = None) -> dict[str, str]:
+    """:func:`where` plus the bare ``file`` name (combined reports list the files that failed)."""
+    return {**where(file=file, sheet=sheet, row=row, column=column), "file": file}
 
 
 def read_raw(path: Path, *, encoding: str = "auto", sheet: str | None = None) -> RawTable:
@@ -63,7 +68,7 @@ def read_raw(path: Path, *, encoding: str = "auto", sheet: str | None = None) ->
         FileMissing, UnreadableFile, NotAWorkbook, SheetNotFound, EncodingProblem, EmptyFile.
     """
     if not path.is_file():
-        raise FileMissing(path=str(path))
+        raise FileMissing(path=str(path), file=path.name)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         from zaiko_xl.adapters.workbook_cells import read_workbook_sheet
 
@@ -71,7 +76,7 @@ def read_raw(path: Path, *, encoding: str = "auto", sheet: str | None = None) ->
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(detail=exc.strerror or type(exc).__name__, **where(file=path.name)) from exc
+        raise UnreadableFile(detail=exc.strerror or type(exc).__name__, **place(path.name)) from exc
     return read_raw_text(data, name=path.name, encoding=encoding)
 
 
@@ -79,14 +84,14 @@ def read_raw_text(data: bytes, *, name: str, encoding: str = "auto") -> RawTable
     """Delimited text (bytes) -> RawTable; see :func:`read_raw`."""
     text = decode(data, name=name, encoding=encoding)
     if not text.strip():
-        raise EmptyFile(**where(file=name))
+        raise EmptyFile(**place(name))
     separator = detect_separator(text)
     width = max(line.count(separator) for line in text.splitlines()) + 1
     try:
         cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
                             keep_default_na=False, skip_blank_lines=False, quotechar='"')
     except (pd.errors.ParserError, ValueError) as exc:
-        raise UnreadableFile(detail=str(exc).strip().splitlines()[-1], **where(file=name)) from exc
+        raise UnreadableFile(detail=str(exc).strip().splitlines()[-1], **place(name)) from exc
     cells.index = pd.RangeIndex(1, len(cells) + 1)
     return RawTable(cells=cells, file=name, delimited=True)
 
@@ -117,7 +122,7 @@ def _strict(data: bytes, codec: str, name: str, setting: str) -> str:
 def _encoding_problem(data: bytes, position: int, name: str, setting: str) -> EncodingProblem:
     tried_ja, tried_en = _ENCODINGS_TRIED.get(setting, (setting, setting))
     line = data.count(b"\n", 0, position) + 1
-    return EncodingProblem(tried_ja=tried_ja, tried_en=tried_en, line=line, **where(file=name))
+    return EncodingProblem(tried_ja=tried_ja, tried_en=tried_en, line=line, **place(name))
 
 
 def detect_separator(text: str) -> str:

@@ -8,7 +8,7 @@ warnings travel with the frame.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -82,7 +82,7 @@ class Report:
 
 
 def validate(raw: RawTable, schema: TableSchema, *, alternatives: Sequence[tuple[str, TableSchema]] = (),
-             preset: str = "") -> tuple[pd.DataFrame, tuple[InputWarning, ...]]:
+             preset: str = "", preset_setting: str = "") -> tuple[pd.DataFrame, tuple[InputWarning, ...]]:
     """Check and convert a raw table to its contract frame.
 
     Args:
@@ -90,6 +90,7 @@ def validate(raw: RawTable, schema: TableSchema, *, alternatives: Sequence[tuple
         schema: the fields, with the headers of the chosen preset and zaiko.toml overrides.
         alternatives: (name, schema) of other presets, suggested when they fit and ``schema`` does not.
         preset: the name of the chosen preset (for the suggestion message).
+        preset_setting: the zaiko.toml key that chooses it, e.g. ``warehouse.preset``.
 
     Returns:
         The frame (contract columns and dtypes, rows in file order) and the warnings.
@@ -102,12 +103,13 @@ def validate(raw: RawTable, schema: TableSchema, *, alternatives: Sequence[tuple
     report = Report(raw, header, schema)
     if better is not None:
         name = next(n for n, s in alternatives if s is better)
-        report.problem(PresetMismatch, header.row, preset=preset, suggested=name, section=schema.section)
+        section, _, key = preset_setting.rpartition(".")
+        report.problem(PresetMismatch, header.row, preset=preset, suggested=name, section=section, key=key)
         report.raise_if_failed()
     body = _data_rows(raw.cells, header.row)
     if body.empty:
         raise EmptyFile(**raw.place())
-    _check_columns(report, body)
+    body = _check_columns(report, body)
     values = pd.DataFrame({f.name: _convert(body, f, report) for f in schema.fields if f.name in header.positions},
                           index=body.index)
     frame = apply_rules(schema, values, report)
@@ -129,19 +131,20 @@ def _data_rows(cells: pd.DataFrame, header_row: int) -> pd.DataFrame:
     return body.loc[~blank]
 
 
-def _check_columns(report: Report, body: pd.DataFrame) -> None:
+def _check_columns(report: Report, body: pd.DataFrame) -> pd.DataFrame:
+    """Report missing and doubled columns and rows longer than the header; returns the rows to convert."""
     header = report.header
     for name in header.missing:
         report.problem(MissingColumn, header.row, None, column_name=report.schema.get(name).headers[0])
     for name in header.doubles:
         report.warn(DuplicateHeader, header.row, name, used=header.texts[header.positions[name]])
-    if report.raw.delimited:
-        width = max((i for i, t in enumerate(header.texts) if t.strip()), default=-1) + 1
-        extra = body.iloc[:, width:]
-        if extra.shape[1]:
-            for row, cells in _data_rows(extra, 0).iterrows():
-                first = next(str(v) for v in cells if str(v).strip())
-                report.problem(RowTooLong, int(row), None, value=first)
+    if not report.raw.delimited:
+        return body
+    width = max((i for i, t in enumerate(header.texts) if t.strip()), default=-1) + 1
+    too_long = _data_rows(body.iloc[:, width:], 0) if body.shape[1] > width else body.iloc[:0]
+    for row, cells in too_long.iterrows():  # its cells are shifted: report the row once, not each cell
+        report.problem(RowTooLong, int(row), None, value=next(str(v) for v in cells if str(v).strip()))
+    return body.drop(index=too_long.index)
 
 
 def _convert(body: pd.DataFrame, field: Field, report: Report) -> pd.Series:
@@ -159,13 +162,21 @@ def _convert(body: pd.DataFrame, field: Field, report: Report) -> pd.Series:
     if field.required:
         for row in blank[blank & ~errors].index:
             report.problem(EmptyCell, int(row), field.name)
-    allowed = "、".join(list(field.choices)[:10]) + ("…" if len(field.choices) > 10 else "")
+    allowed = "、".join(_first_label_per_value(field.choices))
     for row, reason in parsed.reasons.dropna().items():
         report.bad_value(int(row), field.name, to_text(cells[[row]], strip=False).iloc[0], reason, allowed=allowed)
     values = parsed.values
     if field.default is not None and blank.any():
         values = values.where(~blank, field.default)
     return values
+
+
+def _first_label_per_value(choices: Mapping[str, str]) -> list[str]:
+    first: dict[str, str] = {}
+    for label, value in choices.items():
+        if label != "*":
+            first.setdefault(value, label)
+    return list(first.values())
 
 
 def _parse(cells: pd.Series, field: Field, blank: pd.Series) -> Parsed:

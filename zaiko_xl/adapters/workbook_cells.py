@@ -15,8 +15,8 @@ from xml.etree import ElementTree
 
 import pandas as pd
 
-from zaiko_xl.adapters.tabular import RawTable
-from zaiko_xl.errors import EmptyFile, NotAWorkbook, SheetNotFound, where
+from zaiko_xl.adapters.tabular import RawTable, place
+from zaiko_xl.errors import EmptyFile, NotAWorkbook, SheetNotFound
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -35,11 +35,11 @@ def read_workbook_sheet(path: Path, sheet: str | None) -> RawTable:
             name = _pick_sheet(book, sheet, path.name)
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except CalamineError as exc:
-        raise NotAWorkbook(reason=type(exc).__name__, **where(file=path.name)) from exc
+        raise NotAWorkbook(reason=type(exc).__name__, **place(path.name)) from exc
     except (OSError, ValueError) as exc:  # calamine reports some broken files as plain errors
-        raise NotAWorkbook(reason=str(exc)[:80], **where(file=path.name)) from exc
+        raise NotAWorkbook(reason=str(exc)[:80], **place(path.name)) from exc
     if not rows:
-        raise EmptyFile(**where(file=path.name, sheet=name))
+        raise EmptyFile(**place(path.name, name))
     cells = pd.DataFrame(rows, dtype=object)
     cells.index = pd.RangeIndex(1, len(cells) + 1)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -55,12 +55,12 @@ def _pick_sheet(book, wanted: str | None, file_name: str) -> str:
     names = list(book.sheet_names)
     if wanted is not None:
         if wanted not in names:
-            raise SheetNotFound(wanted=wanted, sheets="、".join(names), **where(file=file_name))
+            raise SheetNotFound(wanted=wanted, sheets="、".join(names), **place(file_name))
         return wanted
     visible = [m.name for m in book.sheets_metadata
                if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
     if not (visible or names):
-        raise EmptyFile(**where(file=file_name))
+        raise EmptyFile(**place(file_name))
     return (visible or names)[0]
 
 
