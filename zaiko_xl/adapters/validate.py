@@ -198,9 +198,16 @@ def _assemble(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     out = {}
     for name in schema.columns:
         field = schema.get(name)
-        column = frame[name] if name in frame else pd.Series(field.default, index=frame.index)
+        column = frame[name] if name in frame else pd.Series(_absent(field), index=frame.index, dtype=object)
         out[name] = _typed(column, field)
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _absent(field: Field) -> object:
+    """The value of every row when an optional column is not in the table."""
+    if field.default is not None:
+        return field.default
+    return "" if field.kind in ("code", "text", "choice") else None
 
 
 def _typed(column: pd.Series, field: Field) -> pd.Series:
