@@ -211,3 +211,26 @@ def test_generic_orders_take_unknown_channels_as_other_and_keep_returns():
     frame = read_orders(DATA / "orders_generic.csv", preset="generic").frame
     assert frame[["order_number", "channel", "status"]].values.tolist() == [
         ["W-1", "other", "unshipped"], ["W-2", "other", "returned"]]
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read(tmp_path):
+    text = "商品コード\t実在庫数\r\nA-1\t4\r\n"
+    (tmp_path / "wh.txt").write_bytes(text.encode("utf-16"))  # BOM + UTF-16LE, as Excel saves "Unicode text"
+    assert read_warehouse(tmp_path / "wh.txt").frame["on_hand"].tolist() == [4]
+
+
+def test_a_file_of_only_blank_lines_is_empty(tmp_path):
+    (tmp_path / "wh.csv").write_text("\r\n  \r\n", encoding="utf-8")
+    with pytest.raises(EmptyFile):
+        read_warehouse(tmp_path / "wh.csv")
+
+
+def test_an_empty_sheet_is_empty(tmp_path):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(tmp_path / "wh.xlsx"))
+    book.add_worksheet("在庫")
+    book.close()
+    with pytest.raises(EmptyFile) as caught:
+        read_warehouse(tmp_path / "wh.xlsx")
+    assert caught.value.render("en") == "E202 file wh.xlsx, sheet '在庫' contains no data."
