@@ -234,3 +234,13 @@ def test_an_empty_sheet_is_empty(tmp_path):
     with pytest.raises(EmptyFile) as caught:
         read_warehouse(tmp_path / "wh.xlsx")
     assert caught.value.render("en") == "E202 file wh.xlsx, sheet '在庫' contains no data."
+
+
+def test_a_long_row_whose_separators_hide_on_two_lines_is_reported_not_crashed_on(tmp_path):
+    text = '商品コード,実在庫数,商品名\r\nA-1,3,"x\r\ny",extra\r\nA-2,4,c\r\n'
+    (tmp_path / "wh.csv").write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(InputProblems) as caught:
+        read_warehouse(tmp_path / "wh.csv")
+    assert [p.render("en") for p in caught.value.context["problems"]] == [
+        "E211 file wh.csv, row 2: this row has more cells than the header (extra value 'extra'). "
+        "Put values that contain commas in double quotes."]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,14 +87,28 @@ def read_raw_text(data: bytes, *, name: str, encoding: str = "auto") -> RawTable
     if not text.strip():
         raise EmptyFile(**place(name))
     separator = detect_separator(text)
-    width = max(line.count(separator) for line in text.splitlines()) + 1
-    try:
-        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
-                            keep_default_na=False, skip_blank_lines=False, quotechar='"')
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise UnreadableFile(detail=str(exc).strip().splitlines()[-1], **place(name)) from exc
+    cells = _split(text, separator, name)
     cells.index = pd.RangeIndex(1, len(cells) + 1)
     return RawTable(cells=cells, file=name, delimited=True)
+
+
+def _split(text: str, separator: str, name: str) -> pd.DataFrame:
+    """Cells of every record; rows shorter than the widest are padded with ''.
+
+    The width is guessed from separators per line; a quoted value spanning lines can hide
+    some, and then pandas names the width it saw, which the next try uses.
+    """
+    width = max(line.count(separator) for line in text.splitlines()) + 1
+    for _ in range(5):
+        try:
+            return pd.read_csv(io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
+                               keep_default_na=False, skip_blank_lines=False, quotechar='"')
+        except (pd.errors.ParserError, ValueError) as exc:
+            seen = re.search(r"saw (\d+)", str(exc))
+            if not seen or int(seen[1]) <= width:
+                raise UnreadableFile(detail=str(exc).strip().splitlines()[-1], **place(name)) from exc
+            width = int(seen[1])
+    raise UnreadableFile(detail="too many columns", **place(name))
 
 
 def decode(data: bytes, *, name: str, encoding: str = "auto") -> str:
