@@ -244,3 +244,19 @@ def test_a_long_row_whose_separators_hide_on_two_lines_is_reported_not_crashed_o
     assert [p.render("en") for p in caught.value.context["problems"]] == [
         "E211 file wh.csv, row 2: this row has more cells than the header (extra value 'extra'). "
         "Put values that contain commas in double quotes."]
+
+
+def test_duplicate_rows_with_the_same_quantities_merge_even_if_other_cells_differ(tmp_path):
+    text = "商品コード,実在庫数,最終更新日時\nA-1,3,2025/11/20 09:00\nA-1,3,2025/11/20 10:00\n"
+    (tmp_path / "wh.csv").write_text(text, encoding="utf-8")
+    table = read_warehouse(tmp_path / "wh.csv")
+    assert table.frame["updated_at"].tolist() == [NINE]
+    assert [w.code for w in table.warnings] == ["E221"]
+
+
+def test_generic_orders_without_a_channel_column_are_other(tmp_path):
+    text = "受注番号,注文日時,商品コード,数量,ステータス\nW-1,2025/11/20 10:00,A-1,1,出荷済\n"
+    (tmp_path / "o.csv").write_text(text, encoding="utf-8")
+    frame = read_orders(tmp_path / "o.csv").frame
+    assert frame[["channel", "status"]].values.tolist() == [["other", "shipped"]]
+    assert pd.isna(frame["changed_at"][0])

@@ -51,7 +51,8 @@ class TableSchema:
     kind: str
     fields: tuple[Field, ...]
     columns: tuple[str, ...]
-    key: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()  # rows with equal keys are duplicates
+    compare: tuple[str, ...] = ()  # duplicates that agree on these merge, others are fatal (empty: all columns)
     section: str = ""  # zaiko.toml section whose ``columns`` table maps headers
 
     def get(self, name: str) -> Field:
@@ -69,6 +70,7 @@ _MONEY = {"minimum": 0, "maximum": None, "default": 0}
 
 WAREHOUSE = TableSchema(
     kind="warehouse", section="warehouse", key=("warehouse_code", "location", "lot"),
+    compare=("on_hand", "reserved", "available"),
     columns=("warehouse_code", "on_hand", "reserved", "available", "location", "lot", "expiry", "updated_at"),
     fields=(
         Field("warehouse_code", ("商品コード",), "code", required=True),

@@ -64,17 +64,18 @@ def _orders(values: pd.DataFrame, report: Report) -> pd.DataFrame:
 
 
 def merge_duplicates(frame: pd.DataFrame, schema: TableSchema, report: Report) -> pd.DataFrame:
-    """Rows with the same key: identical ones merge (warning), different ones are fatal (E206)."""
+    """Rows with the same key: those that agree merge into the first (warning), others are fatal (E206)."""
     key = [k for k in schema.key if k in frame]
     if not key or not len(frame):
         return frame
     keyed = frame[~is_blank(frame[key[0]])]
     repeated = keyed[keyed.duplicated(subset=key, keep=False)]
+    compared = [c for c in schema.compare if c in frame] or list(frame.columns)
     drop: list[int] = []
     for _, group in repeated.groupby(key, sort=False, dropna=False):
         first = group.index[0]
         for row in group.index[1:]:
-            if group.loc[row].equals(group.loc[first]):
+            if group.loc[row, compared].equals(group.loc[first, compared]):
                 report.warn(DuplicateRowMerged, int(row), key[0], row_first=int(first))
                 drop.append(row)
             else:
