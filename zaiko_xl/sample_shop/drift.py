@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 DRIFT_SHARE = 0.05
-HYPHENS = ("ー", "−", "‐", "―", "－", "ｰ", "–")
+# Only characters that survive a CP932 round trip (U+2212 MINUS comes back as U+FF0D; EN DASH is
+# not in CP932): the frame must equal what a reader gets back from warehouse.csv.
+HYPHENS = ("ー", "‐", "―", "－", "ｰ")
 _FULLWIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
 
 

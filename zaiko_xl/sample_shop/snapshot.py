@@ -122,7 +122,7 @@ def warehouse_frame(catalog: Catalog, stock: np.ndarray, reserved: np.ndarray, l
     food = np.array([CATEGORIES[c].food for c in catalog.category[leaf]])
     zone = np.array(["A", "A", "A", "B", "C", "B", "D", "D"])[catalog.category[leaf]]
     slot = rng.permutation(len(leaf))
-    location = [f"{z}-{s // 200 + 1:02d}-{s // 10 % 20 + 1:02d}-{s % 10 + 1}" for z, s in zip(zone, slot, strict=True)]
+    location = [f"{z}-{s // 200 + 1:02d}-{s // 10 % 20 + 1:02d}-{s % 10 + 1:02d}" for z, s in zip(zone, slot, strict=True)]
     lot_day = as_of.normalize() - pd.to_timedelta(rng.integers(10, 120, size=len(leaf)), unit="D")
     expiry = as_of.normalize() + pd.to_timedelta(rng.integers(90, 400, size=len(leaf)), unit="D")
     frame = pd.DataFrame({
