@@ -270,6 +270,7 @@ def _resolve(raw: _Lookup, skus: pd.Series, aliases: pd.DataFrame, norm_targets:
     take = ~exact & pd.notna(via_alias)
     sku[take], how[take] = via_alias[take], Match.MAPPING.value
 
+    norm_targets = norm_targets[~norm_targets["code"].isin(alias_clash["key"])]  # reported once, as 'mapping'
     norm_keys = normalise_codes(norm_targets["code"], fold_case=fold_case)
     norm_map, norm_clash = _unique_lookup(norm_keys, norm_targets["sku"])
     raw_norm = normalise_codes(raw.norm, fold_case=fold_case)
