@@ -53,16 +53,16 @@ class ShopCalendar:
 
     def base_factor(self) -> np.ndarray:
         """(days,): weekday pattern times growth."""
-        weekday = WEEKDAY_FACTOR[self.days.dayofweek.to_numpy()]
+        weekday = WEEKDAY_FACTOR[self.days.day_of_week.to_numpy()]
         return weekday * (1 + YEARLY_GROWTH * np.arange(len(self.days)) / 365)
 
     def season(self, peak_day: int, amplitude: float) -> np.ndarray:
-        doy = self.days.dayofyear.to_numpy()
+        doy = self.days.day_of_year.to_numpy()
         return 1 + amplitude * np.cos(2 * np.pi * (doy - peak_day) / 365.25)
 
     def shipping_day_after(self) -> np.ndarray:
         """For each day index, the first warehouse working day at or after it (no Sundays, 1/1-1/3)."""
-        works = (self.days.dayofweek.to_numpy() != 6) & ~((self.days.month == 1) & (self.days.day <= 3))
+        works = (self.days.day_of_week.to_numpy() != 6) & ~((self.days.month == 1) & (self.days.day <= 3))
         nxt = np.full(len(self.days), len(self.days) - 1)
         idx = np.flatnonzero(works)
         pos = np.searchsorted(idx, np.arange(len(self.days)))
