@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import jpholiday
 import numpy as np
@@ -72,22 +73,29 @@ class ShopCalendar:
 
     def arrival_table(self, suppliers: pd.DataFrame) -> np.ndarray:
         """(suppliers, days): day index of arrival for a PO placed on each day (business days)."""
-        start, end = self.days[0].date(), self.days[-1].date() + timedelta(days=120)
-        holidays = [d for d, _ in jpholiday.between(start, end)]
         dates = self.days.to_numpy().astype("datetime64[D]")
         table = np.empty((len(suppliers), len(dates)), dtype=np.int64)
         for i, (lead, closed) in enumerate(zip(suppliers["lead_time_days"], suppliers["closed"], strict=True)):
-            off = holidays + closed_dates(parse_closed_periods(closed))
-            arrive = np.busday_offset(dates, int(lead), roll="forward", holidays=off)
+            calendar = _business_days(self.first, closed)
+            arrive = np.busday_offset(dates, int(lead), roll="forward", busdaycal=calendar)
             table[i] = (arrive - dates[0]).astype(np.int64)
         return table
 
     def supplier_works(self, suppliers: pd.DataFrame) -> np.ndarray:
         """(suppliers, days): whether a supplier takes orders that day."""
         dates = self.days.to_numpy().astype("datetime64[D]")
-        holidays = [d for d, _ in jpholiday.between(self.days[0].date(), self.days[-1].date())]
-        return np.vstack([np.is_busday(dates, holidays=holidays + closed_dates(parse_closed_periods(c)))
-                          for c in suppliers["closed"]])
+        return np.vstack([np.is_busday(dates, busdaycal=_business_days(self.first, c)) for c in suppliers["closed"]])
+
+
+@lru_cache(maxsize=4096)
+def _business_days(first: date, closed: str) -> np.busdaycalendar:
+    """Weekdays without Japanese public holidays and the supplier's closed periods."""
+    return np.busdaycalendar(holidays=_holidays(first) + closed_dates(parse_closed_periods(closed)))
+
+
+@lru_cache(maxsize=8)
+def _holidays(first: date) -> list[date]:
+    return [d for d, _ in jpholiday.between(first, first + timedelta(days=365 * 4))]
 
 
 def sale_windows(first: date, last: date) -> pd.DataFrame:

@@ -36,10 +36,12 @@ class Policy:
     moq: np.ndarray  # per supplier
     pack: np.ndarray  # per supplier
 
-    def forward(self, day: int, horizon: np.ndarray) -> np.ndarray:
-        """Expected units of each SKU from ``day`` over ``horizon`` days."""
+    def forward(self, day: int, horizon: np.ndarray, sku: np.ndarray | None = None) -> np.ndarray:
+        """Expected units of each SKU (or of ``sku`` only, aligned with ``horizon``) from ``day`` on."""
+        rate, cat = (self.units_per_day, self.category) if sku is None else (self.units_per_day[sku],
+                                                                            self.category[sku])
         end = np.minimum(day + horizon, self.demand_curve.shape[1] - 1)
-        return self.units_per_day * (self.demand_curve[self.category, end] - self.demand_curve[self.category, day])
+        return rate * (self.demand_curve[cat, end] - self.demand_curve[cat, day])
 
 
 @dataclass
@@ -212,7 +214,7 @@ class Simulation:
         sku = np.flatnonzero(need)
         if not len(sku):
             return
-        target = 1.3 * p.forward(day, lead + 3 + REVIEW_DAYS)[sku] + 2
+        target = 1.3 * p.forward(day, lead[sku] + 3 + REVIEW_DAYS, sku) + 2
         pack, moq = p.pack[sup[sku]], p.moq[sup[sku]]
         qty = np.ceil(np.maximum(target - position[sku], moq) / pack).astype(np.int64) * pack
         self._place(day, sku, qty, sup[sku])
@@ -223,7 +225,8 @@ class Simulation:
         at = self.days[np.minimum(receive, len(self.days) - 1)] + (
             10 * HOUR + SECOND * self.rng.integers(0, 2 * 3600, size=len(sku))).astype("timedelta64[ns]")
         stamp = str(self.days[day].astype("datetime64[D]")).replace("-", "")
-        ref = np.array([f"PO{stamp}-SUP{s + 1:03d}" for s in sup.tolist()], dtype=object)
+        codes, at_code = np.unique(sup, return_inverse=True)
+        ref = np.array([f"PO{stamp}-SUP{s + 1:03d}" for s in codes.tolist()], dtype=object)[at_code]
         self.on_order[sku] += qty
         self.out.journal.orders.append((sku, qty, np.full(len(sku), day), expected, sup, ref, at))
         arrived = (at <= self.as_of) & (receive < len(self.days))

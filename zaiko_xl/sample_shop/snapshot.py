@@ -23,25 +23,30 @@ WAREHOUSE_NOTICE_NS = 30 * 60 * 10**9  # the warehouse learns of an order 30 min
 
 def order_numbers(lines: Lines) -> np.ndarray:
     """Order number per line in each channel's own format (lines of one order share it)."""
-    order_ids, first = np.unique(lines.order, return_index=True)
+    n_orders = int(lines.order.max()) + 1 if len(lines.order) else 0
+    first = np.empty(n_orders, dtype=np.int64)
+    first[lines.order[::-1]] = np.arange(len(lines.order))[::-1]  # first line of each order
     channel = lines.channel[first]
-    stamp = np.datetime_as_string(lines.ordered_at[first], unit="D")
-    numbers = np.empty(len(order_ids), dtype=object)
+    day = lines.ordered_at[first].astype("datetime64[D]")
+    ymd = ((day.astype("datetime64[Y]").astype(int) + 1970) * 10_000
+           + (day.astype("datetime64[M]").astype(int) % 12 + 1) * 100
+           + (day - day.astype("datetime64[M]")).astype(int) + 1)
+    numbers = np.empty(n_orders, dtype=object)
     for ch, fmt in enumerate((_rakuten, _yahoo, _amazon)):
         hit = np.flatnonzero(channel == ch)
-        numbers[hit] = [fmt(seq, day) for seq, day in zip(range(1, len(hit) + 1), stamp[hit].tolist(), strict=True)]
-    return numbers[np.searchsorted(order_ids, lines.order)]
+        numbers[hit] = [fmt(seq, d) for seq, d in zip(range(1, len(hit) + 1), ymd[hit].tolist(), strict=True)]
+    return numbers[lines.order]
 
 
-def _rakuten(seq: int, day: str) -> str:
-    return f"{RAKUTEN_SHOP_ID}-{day.replace('-', '')}-{seq:010d}"
+def _rakuten(seq: int, ymd: int) -> str:
+    return f"{RAKUTEN_SHOP_ID}-{ymd}-{seq:010d}"
 
 
-def _yahoo(seq: int, day: str) -> str:
+def _yahoo(seq: int, ymd: int) -> str:
     return f"zaiko-store-{10_000_000 + seq}"
 
 
-def _amazon(seq: int, day: str) -> str:
+def _amazon(seq: int, ymd: int) -> str:
     return f"{249 + seq % 4}-{(seq * 7_919 + 1_234_567) % 10**7:07d}-{(seq * 104_729 + 7_654_321) % 10**7:07d}"
 
 
