@@ -8,14 +8,7 @@ imports only ``zaiko_xl.domain`` and ``zaiko_xl.errors`` from the product.
     paths = write_files(shop, folder)
 """
 
+from zaiko_xl.sample_shop.files import write_files
 from zaiko_xl.sample_shop.shop import DEFAULT_AS_OF, SampleShop, generate
 
 __all__ = ["DEFAULT_AS_OF", "SampleShop", "generate", "write_files"]
-
-
-def __getattr__(name: str):
-    if name == "write_files":
-        from zaiko_xl.sample_shop.files import write_files
-
-        return write_files
-    raise AttributeError(name)

@@ -11,7 +11,7 @@ from zaiko_xl.sample_shop.calendar import CHANNELS
 from zaiko_xl.sample_shop.catalog import CATEGORIES, Catalog
 from zaiko_xl.sample_shop.demand import Lines
 from zaiko_xl.sample_shop.drift import drift_codes
-from zaiko_xl.sample_shop.fulfilment import CANCEL, EXCHANGE, REFUSED, RETURN, Fulfilment
+from zaiko_xl.sample_shop.fulfilment import CANCEL, EXCHANGE, REFUSED, RETURN, Fulfilment, Units
 from zaiko_xl.sample_shop.simulate import Outcome
 
 KIND_LABELS = np.array([k.value for k in MovementKind], dtype=object)  # same order as simulate's codes
@@ -111,13 +111,14 @@ def _day(days: np.ndarray, index: np.ndarray, last: int) -> np.ndarray:
     return days[np.minimum(index, last)] + beyond
 
 
-def allocations(out_units, lines: Lines, statuses: pd.Series, n_items: int, before: np.datetime64 | None = None):
-    """Units of unshipped lines per item index (set lines as components)."""
+def allocations(units: Units, lines: Lines, statuses: pd.Series, n_items: int,
+                before: np.datetime64 | None = None) -> np.ndarray:
+    """Units of unshipped lines per item index (set lines as components), ordered up to ``before``."""
     open_line = (statuses.to_numpy() == OrderStatus.UNSHIPPED.value)
     if before is not None:
         open_line &= lines.ordered_at <= before
-    hit = open_line[out_units.line]
-    return np.bincount(out_units.sku[hit], weights=out_units.quantity[hit], minlength=n_items).astype(np.int64)
+    hit = open_line[units.line]
+    return np.bincount(units.sku[hit], weights=units.quantity[hit], minlength=n_items).astype(np.int64)
 
 
 def warehouse_frame(catalog: Catalog, stock: np.ndarray, reserved: np.ndarray, last_move: np.ndarray,
