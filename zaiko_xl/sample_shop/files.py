@@ -58,8 +58,8 @@ def write_files(shop: SampleShop, folder: Path) -> dict[str, Path]:
     frames = _frames(shop)
     staging = Path(tempfile.mkdtemp(prefix=".zaiko-sample-", dir=folder))
     try:
-        for name, (frame, encoding) in frames.items():
-            frame.to_csv(staging / name, index=False, encoding=encoding, lineterminator="\r\n")
+        for name, (frame, encoding) in frames.items():  # datetimes not yet text are written as DATETIME
+            frame.to_csv(staging / name, index=False, encoding=encoding, lineterminator="\r\n", date_format=DATETIME)
         paths = {}
         for name in frames:
             os.replace(staging / name, folder / name)
@@ -72,8 +72,7 @@ def write_files(shop: SampleShop, folder: Path) -> dict[str, Path]:
 def _frames(shop: SampleShop) -> dict[str, tuple[pd.DataFrame, str]]:
     return {
         "warehouse.csv": (_warehouse(shop), "cp932"),
-        "ledger.csv": (_dates(shop.ledger, datetimes=["at"])[list(LEDGER_HEADERS)].rename(columns=LEDGER_HEADERS),
-                       BOM_UTF8),
+        "ledger.csv": (shop.ledger[list(LEDGER_HEADERS)].rename(columns=LEDGER_HEADERS), BOM_UTF8),
         "other_channel_orders.csv": (_other_orders(shop), BOM_UTF8),
         "inbound.csv": (_dates(shop.inbound, dates=["ordered_on", "expected_on"], datetimes=["received_at"])[
             list(INBOUND_HEADERS)].rename(columns=INBOUND_HEADERS), BOM_UTF8),
@@ -98,12 +97,12 @@ def _warehouse(shop: SampleShop) -> pd.DataFrame:
 
 def _other_orders(shop: SampleShop) -> pd.DataFrame:
     orders = shop.orders[shop.orders["channel"] != "rakuten"]
-    frame = _dates(orders, datetimes=["ordered_at", "changed_at"]).assign(
-        channel=orders["channel"].map(CHANNEL_LABELS), status=orders["status"].map(STATUS_LABELS))
+    frame = orders.assign(channel=orders["channel"].map(CHANNEL_LABELS), status=orders["status"].map(STATUS_LABELS))
     return frame[list(ORDER_HEADERS)].rename(columns=ORDER_HEADERS)
 
 
-def _dates(frame: pd.DataFrame, dates: list[str] = (), datetimes: list[str] = ()) -> pd.DataFrame:
+def _dates(frame: pd.DataFrame, dates: tuple[str, ...] | list[str] = (),
+           datetimes: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
     """Date and time columns as the text Japanese systems write (empty when missing)."""
     out = frame.copy()
     for column, fmt in [*((c, DATE) for c in dates), *((c, DATETIME) for c in datetimes)]:
