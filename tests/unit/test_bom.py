@@ -200,3 +200,12 @@ def test_split_is_fast_enough_for_a_hundred_thousand_skus():
     rows = [(s, comps[j], 1) for s in sets for j in rng.choice(100_000, size=3, replace=False)]
     split = split_sellable(pd.Series(rng.integers(0, 50, size=100_000), index=comps), frame(rows))
     assert len(split.sets) == 3_000 and len(split.singles) == 100_000
+
+
+def test_a_shop_without_sets_gives_every_unit_to_the_singles():
+    empty = frame([])
+    assert explode_bom(empty).empty and buildable(empty, pd.Series({"X": 1})).empty
+    split = split_sellable(pd.Series({"X": 3, "Y": -1}), empty, rules([]))
+    assert split.sets.empty and split.quantities().to_dict() == {"X": 3, "Y": 0}
+    lines = pd.DataFrame({"sku": ["X"], "quantity": [2]})
+    assert explode_order_lines(lines, empty)[["sku", "quantity"]].values.tolist() == [["X", 2]]
