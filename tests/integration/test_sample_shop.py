@@ -215,3 +215,20 @@ def test_normalised_warehouse_codes_equal_the_true_codes(shop, resolved):
     result, _ = resolved
     true_codes = shop.items.set_index("sku")["warehouse_code"].reindex(result.resolved["sku"])
     assert (normalise_codes(result.resolved["code"]).to_numpy() == normalise_codes(true_codes).to_numpy()).all()
+
+
+@pytest.mark.parametrize(("skus", "seed"), [(10, 11), (150, 2), (700, 3)])
+def test_the_consistency_equations_hold_for_other_sizes_and_seeds(skus, seed):
+    other = generate(skus=skus, seed=seed)
+    leaf = other.items[~other.items["is_set"]]
+    found = match_warehouse_codes(other.warehouse["warehouse_code"], leaf["sku"], other.mapping)
+    assert found.counts()["unmatched"] == 0
+    warehouse = other.warehouse.set_index(found.resolved["sku"].to_numpy())
+    balance = ledger_balance(other.ledger, other.as_of).reindex(warehouse.index)
+    assert (balance == warehouse["on_hand"]).all()
+    allocated = open_allocations(other.orders, other.bom).reindex(warehouse.index, fill_value=0)
+    assert (warehouse["reserved"] <= allocated).all()
+    expected = split_sellable(warehouse["on_hand"] - allocated, other.bom, other.set_rules).quantities()
+    rms = match_rms_keys(other.rms_stock["manage_number"], other.rms_stock["variant_id"], other.items["sku"],
+                         other.mapping)
+    assert (other.rms_stock["quantity"].set_axis(rms.resolved["sku"]).reindex(expected.index) == expected).all()
