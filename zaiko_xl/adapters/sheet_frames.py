@@ -26,6 +26,7 @@ TRUE_WORDS = frozenset({TICK, "〇", "o", "✓", "✔", "レ", "1", "true", "yes
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "いいえ", "-", "×"})
 MAX_REPORTED = 500  # problems listed one by one; the count covers all of them
 HEADER_SCAN_ROWS = 20  # a user's sheet may have a title above its header
+Problem = tuple[int, int, ZaikoError]  # (Excel row, column index, error): reported in sheet order
 
 
 # ---------------------------------------------------------------- writing
@@ -40,7 +41,7 @@ def display_columns(spec: Sheet, frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _display(col: Column, series: pd.Series) -> np.ndarray:
-    values = series.to_numpy(dtype=object, na_value=None)
+    values = series.to_numpy(dtype=object, na_value=None).copy()
     values[pd.isna(series).to_numpy()] = None
     if col.labels:
         labels = col.labels
@@ -137,7 +138,7 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
 
 
 def _locate_header(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
-                   first_row: int) -> tuple[int, dict[str, int], list[ZaikoError]]:
+                   first_row: int) -> tuple[int, dict[str, int], list[Problem]]:
     """Index of the header row within ``rows``, field -> column index, and missing-column problems."""
     wanted = {col.field: {normalise_header(h) for h in (col.header, *col.aliases)} for col in spec.columns}
     fixed = spec.header_row - first_row
@@ -149,8 +150,8 @@ def _locate_header(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
         found = _match_headers(rows[i], wanted)
         if len(found) > len(best_found):
             best, best_found = i, found
-    problems: list[ZaikoError] = [
-        MissingColumn(**where(file, spec.name, first_row + best), column_name=col.header)
+    problems: list[Problem] = [
+        (first_row + best, -1, MissingColumn(**where(file, spec.name, first_row + best), column_name=col.header))
         for col in spec.columns if col.required and col.field not in best_found
     ]
     return best, best_found, problems
@@ -166,7 +167,7 @@ def _match_headers(row: Sequence[object], wanted: dict[str, set[str]]) -> dict[s
     return found
 
 
-def _convert(col: Column, cells: pd.Series, problems: list[ZaikoError], *, spec: Sheet, file: str,
+def _convert(col: Column, cells: pd.Series, problems: list[Problem], *, spec: Sheet, file: str,
              excel_rows: np.ndarray) -> pd.Series:
     blank = cells.isna() | cells.map(lambda v: isinstance(v, str) and not v.strip())
     errors = cells.isin(EXCEL_ERRORS) & ~blank
@@ -185,15 +186,18 @@ def _convert(col: Column, cells: pd.Series, problems: list[ZaikoError], *, spec:
     return values
 
 
-def _add(problems: list[ZaikoError], file: str, spec: Sheet, row: int, col: Column, value: object,
+def _add(problems: list[Problem], file: str, spec: Sheet, row: int, col: Column, value: object,
          ja: str, en: str) -> None:
-    problems.append(BadValue(**where(file, spec.name, int(row), col.header), value=value, detail_ja=ja, detail_en=en))
+    error = BadValue(**where(file, spec.name, int(row), col.header), value=value, detail_ja=ja, detail_en=en)
+    problems.append((int(row), spec.fields.index(col.field), error))
 
 
-def _raise(problems: list[ZaikoError], file: str) -> None:
-    if len(problems) == 1:
-        raise problems[0]
-    raise InputProblems(file=file, count=len(problems), problems=problems[:MAX_REPORTED])
+def _raise(problems: list[Problem], file: str) -> None:
+    """One problem as itself; several as InputProblems (E210), in sheet order (row, then column)."""
+    ordered = [error for _, _, error in sorted(problems, key=lambda p: (p[0], p[1]))]
+    if len(ordered) == 1:
+        raise ordered[0]
+    raise InputProblems(file=file, count=len(ordered), problems=ordered[:MAX_REPORTED])
 
 
 # Each converter takes the cells (None where blank or error) and the mask of cells to convert;

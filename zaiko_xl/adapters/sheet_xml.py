@@ -9,9 +9,10 @@ drawings) is kept as text. Strings are written inline (``t="inlineStr"``) so tha
 
 from __future__ import annotations
 
+import html
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from zaiko_xl.adapters.columns import Column, Kind, Sheet, column_letter, split_ref
 from zaiko_xl.adapters.sheet_frames import display_columns, formula_template
+from zaiko_xl.adapters.xlsx_package import text_of
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
@@ -27,6 +29,7 @@ _ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _COL = re.compile(r"<col\b([^>]*?)/>")
+_VALUE = re.compile(r"<v>([^<]*)</v>")
 _DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -90,6 +93,27 @@ def last_head_cell(head: str) -> tuple[int, int]:
             if ref:
                 last_col = max(last_col, split_ref(ref)[1])
     return last_row, last_col
+
+
+def row_texts(head: str, row_no: int, shared_string: Callable[[int], str]) -> dict[int, str]:
+    """0-based column -> displayed text of the cells of one head row (e.g. the table header)."""
+    for row in _ROW.finditer(head):
+        if dict(_ATTR.findall(row.group(1))).get("r") != str(row_no):
+            continue
+        texts: dict[int, str] = {}
+        for cell in _CELL.finditer(row.group(2) or ""):
+            attrs, body = dict(_ATTR.findall(cell.group(1))), cell.group(2) or ""
+            value = _VALUE.search(body)
+            kind = attrs.get("t", "n")
+            if kind == "s" and value:
+                text = shared_string(int(value.group(1)))
+            elif kind == "inlineStr":
+                text = text_of(body)
+            else:
+                text = html.unescape(value.group(1)) if value else ""
+            texts[split_ref(attrs["r"])[1]] = text
+        return texts
+    return {}
 
 
 # ---------------------------------------------------------------- cells above the table

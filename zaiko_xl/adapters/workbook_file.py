@@ -23,7 +23,7 @@ import itertools
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,9 +32,17 @@ from typing import Any
 import pandas as pd
 
 from zaiko_xl.adapters import sheet_xml, xlsx_package, zip_parts
-from zaiko_xl.adapters.columns import Kind, Owner, Sheet, sheet, split_ref
+from zaiko_xl.adapters.columns import Kind, Owner, Sheet, column_letter, normalise_header, sheet, split_ref
 from zaiko_xl.adapters.sheet_frames import frame_from_rows, with_hand_edits
-from zaiko_xl.errors import SheetMissing, TableTooLarge, UnreadableFile, WorkbookLocked, WorkbookWriteFailed, where
+from zaiko_xl.errors import (
+    SheetLayoutChanged,
+    SheetMissing,
+    TableTooLarge,
+    UnreadableFile,
+    WorkbookLocked,
+    WorkbookWriteFailed,
+    where,
+)
 from zaiko_xl.ports import SheetUpdate
 
 LOCK_PREFIX = "~$"
@@ -137,11 +145,13 @@ class WorkbookFile:
         try:
             with zipfile.ZipFile(self.path) as zf:
                 parts = xlsx_package.sheet_parts(zf)
+                shared = xlsx_package.shared_strings(zf)
                 replace: dict[str, Iterable[bytes]] = {}
                 for spec, update in todo:
                     if spec.name not in parts:
                         raise SheetMissing(file=self.path.name, sheet=spec.name)
-                    replace[parts[spec.name].part] = _new_part(spec, zf.read(parts[spec.name].part), update)
+                    xml = zf.read(parts[spec.name].part)
+                    replace[parts[spec.name].part] = _new_part(spec, xml, update, shared, self.path.name)
                 rewritten = {parts[s.name].sheet_id for s, u in todo if u.rows is not None}
                 chain, drop = xlsx_package.calc_chain_edits(zf, rewritten)
         except (zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -216,9 +226,11 @@ def _as_update(name: str, value: SheetUpdate | pd.DataFrame) -> tuple[Sheet, She
     return spec, update
 
 
-def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate) -> Iterable[bytes]:
+def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[int], str], file: str) -> Iterable[bytes]:
     """The sheet part with new rows and cells, as chunks (data rows are made while the zip is written)."""
     parts = sheet_xml.split(xml.decode("utf-8"), spec.first_data_row if spec.columns else None)
+    if update.rows is not None:
+        _check_header(spec, sheet_xml.row_texts(parts.head, spec.header_row, shared), file)
     styles = sheet_xml.column_styles(parts.before)
     refs = spec.cell_refs()
     cells = dict(update.cells)
@@ -232,6 +244,15 @@ def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate) -> Iterable[bytes]:
     before = sheet_xml.with_dimension(parts.before, max(last_row, head_row), max(len(spec.columns) - 1, head_col))
     return itertools.chain([before.encode(), head.encode()], sheet_xml.data_rows(spec, update.rows, styles),
                            [parts.after.encode()])
+
+
+def _check_header(spec: Sheet, found: Mapping[int, str], file: str) -> None:
+    """The table header in the file must still be zaiko-xl's (a person may have inserted a column)."""
+    for j, col in enumerate(spec.columns):
+        text = found.get(j, "")
+        if normalise_header(text) != normalise_header(col.header):
+            raise SheetLayoutChanged(**where(file, spec.name, spec.header_row, column_letter(j)),
+                                     found=text, expected=col.header)
 
 
 def _verify(tmp: Path, written: list[str], replace: Mapping[str, Iterable[bytes]]) -> None:
