@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from zaiko_xl.adapters import sheet_xml
+from zaiko_xl.adapters import row_xml, sheet_xml
 from zaiko_xl.adapters.columns import TICK, sheet
 from zaiko_xl.adapters.sheet_frames import display_columns, excel_rows, formula_template, frame_from_rows
 from zaiko_xl.errors import BadValue, InputProblems
@@ -81,14 +81,23 @@ def test_text_is_escaped_for_xml_and_excel():
 
 def test_data_rows_use_the_column_styles_and_skip_blanks():
     frame = pd.DataFrame({"sku": ["A"], "name": [None], "rms_quantity": [3], "cause": ["split"], "push": [True]})
-    xml = b"".join(sheet_xml.data_rows(sheet("在庫比較"), frame, {0: "4", 2: "5"})).decode()
-    assert xml.startswith('<row r="8"><c r="A8" s="4" t="inlineStr"><is><t xml:space="preserve">A</t></is></c>'
+    xml = b"".join(row_xml.data_rows(sheet("在庫比較"), frame, {0: "4", 2: "5"})).decode()
+    assert xml.startswith('<row r="8"><c r="A8" s="4" t="inlineStr"><is><t>A</t></is></c>'
                           '<c r="C8" s="5"><v>3</v></c>')
-    assert '<c r="I8" t="inlineStr"><is><t xml:space="preserve">分断</t></is></c>' in xml
-    assert f'<c r="M8" t="inlineStr"><is><t xml:space="preserve">{TICK}</t></is></c></row>' in xml
+    assert '<c r="I8" t="inlineStr"><is><t>分断</t></is></c>' in xml
+    assert f'<c r="M8" t="inlineStr"><is><t>{TICK}</t></is></c></row>' in xml
+
+
+def test_strings_keep_their_spaces_and_lose_only_what_xml_forbids():
+    frame = pd.DataFrame({"sku": [" A ", "B\x1fC", "a&b_x0041_"], "name": [1.5, "x", None]})
+    xml = b"".join(row_xml.data_rows(sheet("在庫比較"), frame, {})).decode()
+    assert '<c r="A8" t="inlineStr"><is><t xml:space="preserve"> A </t></is></c>' in xml
+    assert '<c r="A9" t="inlineStr"><is><t>BC</t></is></c>' in xml
+    assert '<c r="A10" t="inlineStr"><is><t>a&amp;b_x005F_x0041_</t></is></c>' in xml
+    assert '<c r="B8" t="inlineStr"><is><t>1.5</t></is></c>' in xml
 
 
 def test_dates_are_written_as_serial_numbers():
     frame = pd.DataFrame({"order_number": ["1"], "ordered_at": [pd.Timestamp("2026-11-20 12:00")]})
-    xml = b"".join(sheet_xml.data_rows(sheet("受注"), frame, {})).decode()
+    xml = b"".join(row_xml.data_rows(sheet("受注"), frame, {})).decode()
     assert '<c r="F5"><v>46346.5</v></c>' in xml

@@ -9,23 +9,19 @@ required cell) with its sheet, row and column, in one error; nothing is returned
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 
+from zaiko_xl.adapters.cell_values import CONVERTERS, EXCEL_ERRORS, EXPECTED, as_text
 from zaiko_xl.adapters.columns import TICK, Column, Kind, Sheet, column_letter, normalise_header
 from zaiko_xl.domain.edits import carry_hand_edits
 from zaiko_xl.errors import BadValue, InputProblems, MissingColumn, ZaikoError, where
 
-EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
-TRUE_WORDS = frozenset({TICK, "〇", "o", "✓", "✔", "レ", "1", "true", "yes", "y", "はい", "済"})
-FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "いいえ", "-", "×"})
 MAX_REPORTED = 500  # problems listed one by one; the count covers all of them
 HEADER_SCAN_ROWS = 20  # a user's sheet may have a title above its header
+_ERROR_CODE = dict.fromkeys(EXCEL_ERRORS, 2)
 Problem = tuple[int, int, ZaikoError]  # (Excel row, column index, error): reported in sheet order
 
 
@@ -49,7 +45,7 @@ def _display(col: Column, series: pd.Series) -> np.ndarray:
     if col.kind is Kind.BOOL:
         return np.array([_tick(v) for v in values], dtype=object)
     if col.kind is Kind.TEXT:
-        return np.array([v if v is None or isinstance(v, str) else _as_text(v) for v in values], dtype=object)
+        return np.array([v if v is None or isinstance(v, str) else as_text(v) for v in values], dtype=object)
     return values
 
 
@@ -96,14 +92,6 @@ def _tick(value: object) -> str | None:
     return TICK if value is not None and bool(value) else None
 
 
-def _as_text(value: object) -> str:
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value)
-
-
 # ---------------------------------------------------------------- reading
 def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str, first_row: int = 1) -> pd.DataFrame:
     """The sheet's table as a DataFrame (English field names; index = Excel row numbers).
@@ -119,15 +107,20 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
         MissingColumn, BadValue: one problem; InputProblems (E210): several, each listed.
     """
     header_at, positions, problems = _locate_header(spec, rows, file=file, first_row=first_row)
-    body = [list(r) for r in rows[header_at + 1:]]
+    body = rows[header_at + 1:]
     excel_rows = np.arange(len(body)) + first_row + header_at + 1
-    raw = pd.DataFrame(body, dtype=object) if body else pd.DataFrame()
+    width = max((len(r) for r in body), default=0)
+    if any(len(r) != width for r in body):
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    raw = np.empty((len(body), width), dtype=object)
+    if body:
+        raw[:] = body
     out: dict[str, pd.Series] = {}
     for col in spec.columns:
-        if col.field not in positions or positions[col.field] >= raw.shape[1]:
+        if col.field not in positions or positions[col.field] >= width:
             out[col.field] = pd.Series([None] * len(body), dtype=object)
             continue
-        cells = raw[positions[col.field]].reset_index(drop=True)
+        cells = raw[:, positions[col.field]]
         out[col.field] = _convert(col, cells, problems, spec=spec, file=file, excel_rows=excel_rows)
     frame = pd.DataFrame(out)
     frame.index = pd.Index(excel_rows, name="row")
@@ -167,23 +160,32 @@ def _match_headers(row: Sequence[object], wanted: dict[str, set[str]]) -> dict[s
     return found
 
 
-def _convert(col: Column, cells: pd.Series, problems: list[Problem], *, spec: Sheet, file: str,
+def _convert(col: Column, cells: np.ndarray, problems: list[Problem], *, spec: Sheet, file: str,
              excel_rows: np.ndarray) -> pd.Series:
-    blank = cells.isna() | cells.map(lambda v: isinstance(v, str) and not v.strip())
-    errors = cells.isin(EXCEL_ERRORS) & ~blank
+    """One column to its kind; every error value, unconvertible value and missing required value is a problem."""
+    blank, errors = _blank_and_errors(cells)
     good = ~blank & ~errors
     if col.labels:
         back = {shown: stored for stored, shown in col.labels.items()}
-        cells = cells.map(lambda v: back.get(v, v) if isinstance(v, str) else v)
-    values, bad = _CONVERTERS[col.kind](cells.where(good, None), good)
-    for i in np.flatnonzero(errors.to_numpy()):
-        _add(problems, file, spec, excel_rows[i], col, cells.iloc[i], "Excel のエラー値", "an Excel error value")
-    for i in np.flatnonzero(bad.to_numpy()):
-        _add(problems, file, spec, excel_rows[i], col, cells.iloc[i], *_EXPECTED[col.kind])
+        cells = np.array([back.get(v, v) if type(v) is str else v for v in cells], dtype=object)
+    usable = np.where(good, cells, None)
+    values, bad = CONVERTERS[col.kind](usable, good)
+    for i in np.flatnonzero(errors):
+        _add(problems, file, spec, excel_rows[i], col, cells[i], "Excel のエラー値", "an Excel error value")
+    for i in np.flatnonzero(bad):
+        _add(problems, file, spec, excel_rows[i], col, cells[i], *EXPECTED[col.kind])
     if col.required:
-        for i in np.flatnonzero(blank.to_numpy()):
+        for i in np.flatnonzero(blank):
             _add(problems, file, spec, excel_rows[i], col, "", "空欄は使えません", "must not be blank")
     return values
+
+
+def _blank_and_errors(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of blank cells (None, "", spaces) and of Excel error values, in one pass."""
+    codes = np.fromiter(((1 if v is None else 0) if type(v) is not str
+                         else 1 if not v or v.isspace() else _ERROR_CODE.get(v, 0) for v in cells),
+                        dtype=np.int8, count=len(cells))
+    return codes == 1, codes == 2
 
 
 def _add(problems: list[Problem], file: str, spec: Sheet, row: int, col: Column, value: object,
@@ -198,84 +200,3 @@ def _raise(problems: list[Problem], file: str) -> None:
     if len(ordered) == 1:
         raise ordered[0]
     raise InputProblems(file=file, count=len(ordered), problems=ordered[:MAX_REPORTED])
-
-
-# Each converter takes the cells (None where blank or error) and the mask of cells to convert;
-# it returns the converted column and the mask of cells it could not convert.
-def _numbers(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = cells.map(lambda v: _clean_number_text(v) if isinstance(v, str) else v)
-    text = text.map(lambda v: None if isinstance(v, bool) else v)
-    numbers = pd.to_numeric(text, errors="coerce")
-    return numbers.astype(float), good & numbers.isna()
-
-
-def _clean_number_text(text: str) -> object:
-    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    if cleaned.endswith("%"):
-        try:
-            return float(cleaned[:-1]) / 100
-        except ValueError:
-            return cleaned
-    return cleaned
-
-
-def _ints(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    numbers, bad = _numbers(cells, good)
-    fractional = numbers.notna() & (numbers != numbers.round())
-    bad = bad | fractional
-    whole = numbers.where(~fractional)
-    values = whole.astype("Int64") if whole.isna().any() else whole.astype("int64")
-    return values, bad
-
-
-def _times(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    def one(value: object) -> object:
-        if value is None or isinstance(value, datetime | date):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2_958_466:
-            return (pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(value))).round("s")
-        try:
-            return pd.Timestamp(unicodedata.normalize("NFKC", str(value)).strip())
-        except (ValueError, TypeError):
-            return pd.NaT
-
-    stamps = pd.to_datetime(cells.map(one), errors="coerce")
-    return stamps.astype("datetime64[ns]"), good & stamps.isna()
-
-
-def _dates(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    stamps, bad = _times(cells, good)
-    return stamps.dt.normalize(), bad
-
-
-def _bools(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    def one(value: object) -> object:
-        if value is None or isinstance(value, bool):
-            return bool(value)
-        word = unicodedata.normalize("NFKC", str(value)).strip().casefold()
-        if isinstance(value, int | float):
-            word = str(int(value)) if float(value).is_integer() else word
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
-
-    flags = cells.map(one)
-    return flags.fillna(False).astype(bool), good & flags.isna()
-
-
-def _texts(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = cells.map(lambda v: v if v is None or isinstance(v, str) else _as_text(v))
-    return text.astype("str").where(text.notna(), None), good & False
-
-
-_CONVERTERS = {
-    Kind.TEXT: _texts, Kind.INT: _ints, Kind.FLOAT: _numbers, Kind.PERCENT: _numbers,
-    Kind.DATE: _dates, Kind.DATETIME: _times, Kind.BOOL: _bools,
-}
-_EXPECTED = {
-    Kind.TEXT: ("文字", "text"),
-    Kind.INT: ("整数を入力してください", "expected a whole number"),
-    Kind.FLOAT: ("数値を入力してください", "expected a number"),
-    Kind.PERCENT: ("数値または % を入力してください", "expected a number or a percentage"),
-    Kind.DATE: ("日付を入力してください (例 2026/11/26)", "expected a date, e.g. 2026-11-26"),
-    Kind.DATETIME: ("日時を入力してください (例 2026/11/26 10:00)", "expected a date and time, e.g. 2026-11-26 10:00"),
-    Kind.BOOL: (f"{TICK} または空欄にしてください", f"expected {TICK} or blank"),
-}

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from zaiko_xl.adapters import sheet_xml, xlsx_package, zip_parts
+from zaiko_xl.adapters import row_xml, sheet_xml, xlsx_package, zip_parts
 from zaiko_xl.adapters.columns import Kind, Owner, Sheet, column_letter, normalise_header, sheet, split_ref
 from zaiko_xl.adapters.sheet_frames import frame_from_rows, with_hand_edits
 from zaiko_xl.errors import (
@@ -48,6 +48,7 @@ from zaiko_xl.ports import SheetUpdate
 LOCK_PREFIX = "~$"
 BACKUP_DIR = "zaiko-backups"
 _STAMP = "%Y%m%d-%H%M%S"
+ZIP_LEVEL = 1  # deflate level of rewritten sheets: 3-4x faster than 6 for a 40% larger part
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,7 @@ class WorkbookFile:
         tmp = self.path.with_name(f".{self.path.name}.zaiko-tmp")
         try:
             with open(tmp, "wb") as out:
-                written = zip_parts.rewrite(self.path, out, replace, drop)
+                written = zip_parts.rewrite(self.path, out, replace, drop, level=ZIP_LEVEL)
                 out.flush()
                 os.fsync(out.fileno())
             _verify(tmp, written, replace)
@@ -228,7 +229,7 @@ def _as_update(name: str, value: SheetUpdate | pd.DataFrame) -> tuple[Sheet, She
 
 def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[int], str], file: str) -> Iterable[bytes]:
     """The sheet part with new rows and cells, as chunks (data rows are made while the zip is written)."""
-    parts = sheet_xml.split(xml.decode("utf-8"), spec.first_data_row if spec.columns else None)
+    parts = sheet_xml.split(xml, spec.first_data_row if spec.columns else None)
     if update.rows is not None:
         _check_header(spec, sheet_xml.row_texts(parts.head, spec.header_row, shared), file)
     styles = sheet_xml.column_styles(parts.before)
@@ -238,11 +239,11 @@ def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[in
         cells["updated_at"] = datetime.now().replace(microsecond=0)
     head = sheet_xml.update_head(parts.head, {refs[k][0]: v for k, v in cells.items()}, styles) if cells else parts.head
     if update.rows is None:
-        return [parts.before.encode(), head.encode(), parts.data.encode(), parts.after.encode()]
+        return [parts.before.encode(), head.encode(), parts.data, parts.after.encode()]
     head_row, head_col = sheet_xml.last_head_cell(head)
     last_row = spec.header_row + len(update.rows) if len(update.rows) else head_row
     before = sheet_xml.with_dimension(parts.before, max(last_row, head_row), max(len(spec.columns) - 1, head_col))
-    return itertools.chain([before.encode(), head.encode()], sheet_xml.data_rows(spec, update.rows, styles),
+    return itertools.chain([before.encode(), head.encode()], row_xml.data_rows(spec, update.rows, styles),
                            [parts.after.encode()])
 
 
