@@ -7,15 +7,17 @@ from typing import Any
 
 import pandas as pd
 
-from zaiko_xl.adapters.columns import Owner, sheet
+from zaiko_xl.adapters.columns import sheet
+from zaiko_xl.adapters.sheet_frames import resolve_update
 from zaiko_xl.ports import SheetUpdate
 
 
 class FakeWorkbook:
     """The Workbook port in memory: sheets by name -> rows and named cells.
 
-    Like the real workbook it refuses to write the user's sheets and unknown columns or cells,
-    and reads back what was written with the index starting at the sheet's first data row.
+    Like the real workbook it refuses to write the user's sheets and unknown columns or cells
+    (the same check, ``resolve_update``), and reads back what was written with the index
+    starting at the sheet's first data row. It does not carry hand edits over.
     Seed the user's sheets with ``user_rows``.
     """
 
@@ -36,16 +38,9 @@ class FakeWorkbook:
         return {field: self.cells.get(spec.name, {}).get(field) for field in spec.cell_refs()}
 
     def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame]) -> None:
-        for name, value in updates.items():
-            spec = sheet(name)
-            if spec.owner is not Owner.ZAIKO:
-                raise ValueError(f"sheet {spec.name} belongs to the user; zaiko-xl never writes it")
-            update = value if isinstance(value, SheetUpdate) else SheetUpdate(rows=value)
-            unknown = set(update.cells) - set(spec.cell_refs())
+        checked = [resolve_update(name, value) for name, value in updates.items()]  # the real checks
+        for spec, update in checked:
             if update.rows is not None:
-                unknown |= set(update.rows.columns) - set(spec.fields)
                 self.rows[spec.name] = update.rows.copy()
-            if unknown:
-                raise ValueError(f"not on sheet {spec.name}: {sorted(unknown)}")
             self.cells.setdefault(spec.name, {}).update(update.cells)
         self.writes += 1

@@ -35,7 +35,8 @@ class FakeApp:
 
 
 class FakeSheet:
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.cells: dict[str, Any] = {}
         self.api = SimpleNamespace(ProtectContents=False)
 
@@ -54,12 +55,19 @@ class FakeSheet:
         return Cell()
 
 
+class FakeSheets(dict):
+    """``book.sheets``: iterating gives the sheets (xlwings), indexing by name gives one."""
+
+    def __iter__(self):
+        return iter(self.values())
+
+
 class FakeBook:
     def __init__(self, folder: Path, answer: str = "ok") -> None:
         self.fullname = str(folder / "zaiko.xlsm")
         self.name = "zaiko.xlsm"
         self.app = FakeApp(answer)
-        self.sheets = {"操作": FakeSheet()}
+        self.sheets = FakeSheets({"操作": FakeSheet("操作")})
 
 
 def test_every_macro_calls_an_existing_python_function_without_arguments():
@@ -139,3 +147,11 @@ def test_udfs_are_pure_and_answer_bad_input_with_a_short_code():
         if name.startswith("ZAIKO_"):
             doc = getattr(excel_udfs, name).__doc__
             assert doc and len(doc) < 255 and " / " in doc, name
+
+
+def test_a_missing_sheet_is_reported_by_name(tmp_path):
+    book = FakeBook(tmp_path)
+    del book.sheets["操作"]
+    with excel_run(book, "在庫取込") as run:
+        run.workbook.read_cells("操作")
+    assert book.app.alerts[-1]["prompt"].startswith("E220 ブック zaiko.xlsm にシート「操作」がありません。")

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from zaiko_xl.adapters.cell_values import CONVERTERS, EXCEL_ERRORS, EXPECTED, as_text
-from zaiko_xl.adapters.columns import TICK, Column, Kind, Sheet, column_letter, normalise_header
+from zaiko_xl.adapters.columns import TICK, Column, Kind, Owner, Sheet, column_letter, normalise_header, sheet
 from zaiko_xl.domain.edits import carry_hand_edits
-from zaiko_xl.errors import BadValue, InputProblems, MissingColumn, ZaikoError, where
+from zaiko_xl.errors import BadValue, InputProblems, MissingColumn, TableTooLarge, ZaikoError, where
+from zaiko_xl.ports import SheetUpdate
 
 MAX_REPORTED = 500  # problems listed one by one; the count covers all of them
 HEADER_SCAN_ROWS = 20  # a user's sheet may have a title above its header
@@ -26,11 +27,29 @@ Problem = tuple[int, int, ZaikoError]  # (Excel row, column index, error): repor
 
 
 # ---------------------------------------------------------------- writing
+def resolve_update(name: str, value: SheetUpdate | pd.DataFrame) -> tuple[Sheet, SheetUpdate]:
+    """The sheet and its update, checked against columns.py before anything is written.
+
+    Raises:
+        ValueError: a sheet the user owns, or a column or cell name not on the sheet (a bug in the caller).
+        TableTooLarge: more rows than the sheet's formats, validation and highlights cover.
+    """
+    spec = sheet(name)
+    if spec.owner is not Owner.ZAIKO:
+        raise ValueError(f"sheet {spec.name} belongs to the user; zaiko-xl never writes it")
+    update = value if isinstance(value, SheetUpdate) else SheetUpdate(rows=value)
+    unknown = sorted(set(update.cells) - set(spec.cell_refs()))
+    if update.rows is not None:
+        unknown += [c for c in update.rows.columns if c not in spec.fields]
+        if len(update.rows) > spec.max_rows:
+            raise TableTooLarge(sheet=spec.name, rows=len(update.rows), limit=spec.max_rows)
+    if unknown:
+        raise ValueError(f"not on sheet {spec.name}: {unknown}; names are in adapters/columns.py")
+    return spec, update
+
+
 def display_columns(spec: Sheet, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """field -> object array of what each cell shows (None for blank), for every column of ``spec``."""
-    unknown = [c for c in frame.columns if c not in spec.fields]
-    if unknown:
-        raise ValueError(f"columns not on sheet {spec.name}: {unknown}; add them to adapters/columns.py")
     n = len(frame)
     return {col.field: _display(col, frame[col.field]) if col.field in frame.columns else np.full(n, None, dtype=object)
             for col in spec.columns}
@@ -108,7 +127,7 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
     """
     header_at, positions, problems = _locate_header(spec, rows, file=file, first_row=first_row)
     body = rows[header_at + 1:]
-    excel_rows = np.arange(len(body)) + first_row + header_at + 1
+    row_numbers = np.arange(len(body)) + first_row + header_at + 1
     width = max((len(r) for r in body), default=0)
     if any(len(r) != width for r in body):
         body = [list(r) + [None] * (width - len(r)) for r in body]
@@ -121,9 +140,9 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
             out[col.field] = pd.Series([None] * len(body), dtype=object)
             continue
         cells = raw[:, positions[col.field]]
-        out[col.field] = _convert(col, cells, problems, spec=spec, file=file, excel_rows=excel_rows)
+        out[col.field] = _convert(col, cells, problems, spec=spec, file=file, row_numbers=row_numbers)
     frame = pd.DataFrame(out)
-    frame.index = pd.Index(excel_rows, name="row")
+    frame.index = pd.Index(row_numbers, name="row")
     if problems:
         _raise(problems, file)
     present = [c.field for c in spec.columns if c.field in positions]
@@ -161,7 +180,7 @@ def _match_headers(row: Sequence[object], wanted: dict[str, set[str]]) -> dict[s
 
 
 def _convert(col: Column, cells: np.ndarray, problems: list[Problem], *, spec: Sheet, file: str,
-             excel_rows: np.ndarray) -> pd.Series:
+             row_numbers: np.ndarray) -> pd.Series:
     """One column to its kind; every error value, unconvertible value and missing required value is a problem."""
     blank, errors = _blank_and_errors(cells)
     good = ~blank & ~errors
@@ -171,12 +190,12 @@ def _convert(col: Column, cells: np.ndarray, problems: list[Problem], *, spec: S
     usable = np.where(good, cells, None)
     values, bad = CONVERTERS[col.kind](usable, good)
     for i in np.flatnonzero(errors):
-        _add(problems, file, spec, excel_rows[i], col, cells[i], "Excel のエラー値", "an Excel error value")
+        _add(problems, file, spec, row_numbers[i], col, cells[i], "Excel のエラー値", "an Excel error value")
     for i in np.flatnonzero(bad):
-        _add(problems, file, spec, excel_rows[i], col, cells[i], *EXPECTED[col.kind])
+        _add(problems, file, spec, row_numbers[i], col, cells[i], *EXPECTED[col.kind])
     if col.required:
         for i in np.flatnonzero(blank):
-            _add(problems, file, spec, excel_rows[i], col, "", "空欄は使えません", "must not be blank")
+            _add(problems, file, spec, row_numbers[i], col, "", "空欄は使えません", "must not be blank")
     return values
 
 

@@ -32,12 +32,11 @@ from typing import Any
 import pandas as pd
 
 from zaiko_xl.adapters import row_xml, sheet_xml, xlsx_package, zip_parts
-from zaiko_xl.adapters.columns import Kind, Owner, Sheet, column_letter, normalise_header, sheet, split_ref
-from zaiko_xl.adapters.sheet_frames import frame_from_rows, with_hand_edits
+from zaiko_xl.adapters.columns import Kind, Sheet, column_letter, normalise_header, sheet, split_ref
+from zaiko_xl.adapters.sheet_frames import frame_from_rows, resolve_update, with_hand_edits
 from zaiko_xl.errors import (
     SheetLayoutChanged,
     SheetMissing,
-    TableTooLarge,
     UnreadableFile,
     WorkbookLocked,
     WorkbookWriteFailed,
@@ -139,7 +138,7 @@ class WorkbookFile:
         """
         self._check_readable()
         ensure_unlocked(self.path)
-        todo = [_as_update(name, value) for name, value in updates.items()]
+        todo = [resolve_update(name, value) for name, value in updates.items()]
         kept = 0
         if self.keep_user_edits:
             todo, kept = self._carry_edits(todo)
@@ -211,20 +210,6 @@ class WorkbookFile:
         for stale in old[: max(0, len(old) - self.backups)]:
             stale.unlink()
         return target
-
-
-def _as_update(name: str, value: SheetUpdate | pd.DataFrame) -> tuple[Sheet, SheetUpdate]:
-    spec = sheet(name)
-    if spec.owner is not Owner.ZAIKO:
-        raise ValueError(f"sheet {spec.name} belongs to the user; zaiko-xl never writes it")
-    update = value if isinstance(value, SheetUpdate) else SheetUpdate(rows=value)
-    if update.rows is not None and len(update.rows) > spec.max_rows:
-        raise TableTooLarge(sheet=spec.name, rows=len(update.rows), limit=spec.max_rows)
-    refs = spec.cell_refs()
-    unknown = set(update.cells) - set(refs)
-    if unknown:
-        raise ValueError(f"cells not on sheet {spec.name}: {sorted(unknown)}; known: {sorted(refs)}")
-    return spec, update
 
 
 def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[int], str], file: str) -> Iterable[bytes]:
