@@ -135,6 +135,15 @@ class ConfigExists(ConfigError):
     hint_en = "Use --force to overwrite."
 
 
+# ---------------------------------------------------------------- E12x workbook template (issue 5)
+class TemplateToolMismatch(ConfigError):
+    code = "E120"
+    message_ja = "テンプレート作成に使う {tool} の版 {found} が、必要な版 {wanted} と一致しません。"
+    message_en = "The template build needs {tool} {wanted}, but found {found}."
+    hint_ja = "pip install \"{tool}=={wanted}\" を実行してから再実行してください。"
+    hint_en = "Run `pip install \"{tool}=={wanted}\"` and build again."
+
+
 # ---------------------------------------------------------------- E2xx input files and sheets
 class InputError(ZaikoError):
     code = "E200"
@@ -167,10 +176,12 @@ class EncodingProblem(InputError):
 
 class MissingColumn(InputError):
     code = "E204"
-    message_ja = "{where_ja}: 必須の列「{column_name}」がありません。"
-    message_en = "{where_en}: required column '{column_name}' is missing."
-    hint_ja = "見出しが違う場合は zaiko.toml の列の対応 ([warehouse.columns] など) で指定できます。"
-    hint_en = "If your file names it differently, map it in zaiko.toml ([warehouse.columns] etc.)."
+    message_ja = "{where_ja}: 必須の列「{column_name}」がありません。{column_hint_ja}"
+    message_en = "{where_en}: required column '{column_name}' is missing.{column_hint_en}"
+    # files read by mapping (warehouse, ledger, orders) can be remapped; the workbook's own sheets cannot
+    REMAP_HINT = {"column_hint_ja": " 見出しが違う場合は zaiko.toml の列の対応 ([warehouse.columns] など) で指定できます。",
+                  "column_hint_en": " If your file names it differently, map it in zaiko.toml ([warehouse.columns] etc.)."}
+    NO_HINT = {"column_hint_ja": "", "column_hint_en": ""}
 
 
 class BadValue(InputError):
@@ -271,6 +282,27 @@ class DuplicateHeader(InputWarning):
     code = "E224"
     message_ja = "注意: {where_ja}: 同じ意味の列が複数あります。最初の列「{used}」を使います。"
     message_en = "Warning: {where_en}: more than one column means the same; using the first, '{used}'."
+
+
+# ---------------------------------------------------------------- E23x workbook sheets (issue 5)
+class SheetMissing(InputError):
+    code = "E230"
+    message_ja = "ブック {file} にシート「{sheet}」がありません。"
+    message_en = "Workbook {file} has no sheet '{sheet}'."
+    hint_ja = "シート名を変えた場合は元に戻すか、テンプレート (workbook/template.xlsm) から作り直してください。"
+    hint_en = "If the sheet was renamed, rename it back, or start again from workbook/template.xlsm."
+
+
+class SheetLayoutChanged(InputError):
+    code = "E231"
+    message_ja = "{where_ja}: 見出しが「{found}」になっています (zaiko-xl の見出しは「{expected}」)。列の挿入・削除をしないでください。"
+    message_en = "{where_en}: the header reads '{found}' (zaiko-xl's header is '{expected}'). Do not insert or delete columns here."
+
+
+class TableTooLarge(InputError):
+    code = "E232"
+    message_ja = "シート「{sheet}」に書く行が {rows} 行あり、上限 {limit} 行を超えています。"
+    message_en = "Sheet '{sheet}' would get {rows} rows, more than its limit of {limit}."
 
 
 # ---------------------------------------------------------------- E3xx RMS API
@@ -395,6 +427,13 @@ class RunNotFound(StateError):
     code = "E503"
     message_ja = "実行 ID {run_id} がジャーナル {journal} にありません。"
     message_en = "Run ID {run_id} is not in the journal {journal}."
+
+
+# ---------------------------------------------------------------- E51x workbook file (issue 5)
+class WorkbookWriteFailed(StateError):
+    code = "E510"
+    message_ja = "ブック {file} を保存できませんでした ({detail})。元のファイルは変更していません。"
+    message_en = "Could not save workbook {file} ({detail}). The original file is unchanged."
 
 
 # ---------------------------------------------------------------- E9xx

@@ -135,7 +135,8 @@ def _check_columns(report: Report, body: pd.DataFrame) -> pd.DataFrame:
     """Report missing and doubled columns and rows longer than the header; returns the rows to convert."""
     header = report.header
     for name in header.missing:
-        report.problem(MissingColumn, header.row, None, column_name=report.schema.get(name).headers[0])
+        report.problem(MissingColumn, header.row, None, column_name=report.schema.get(name).headers[0],
+                       **MissingColumn.REMAP_HINT)
     for name in header.doubles:
         report.warn(DuplicateHeader, header.row, name, used=header.texts[header.positions[name]])
     if not report.raw.delimited:
