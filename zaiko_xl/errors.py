@@ -179,9 +179,9 @@ class MissingColumn(InputError):
     message_ja = "{where_ja}: 必須の列「{column_name}」がありません。{column_hint_ja}"
     message_en = "{where_en}: required column '{column_name}' is missing.{column_hint_en}"
     # files read by mapping (warehouse, ledger, orders) can be remapped; the workbook's own sheets cannot
-    REMAP_HINT = {"column_hint_ja": " 見出しが違う場合は zaiko.toml の列の対応 ([warehouse.columns] など) で指定できます。",
+    REMAP_HINT: ClassVar[dict[str, str]] = {"column_hint_ja": " 見出しが違う場合は zaiko.toml の列の対応 ([warehouse.columns] など) で指定できます。",
                   "column_hint_en": " If your file names it differently, map it in zaiko.toml ([warehouse.columns] etc.)."}
-    NO_HINT = {"column_hint_ja": "", "column_hint_en": ""}
+    NO_HINT: ClassVar[dict[str, str]] = {"column_hint_ja": "", "column_hint_en": ""}
 
 
 class BadValue(InputError):
