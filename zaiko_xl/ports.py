@@ -7,7 +7,15 @@ outside thing; keep the domain types in the signatures.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from zaiko_xl.domain.reorder_frames import ReorderInputs
+    from zaiko_xl.domain.sheet_cells import SheetContent
 
 
 class Progress(Protocol):
@@ -21,3 +29,23 @@ class NullProgress:
 
     def update(self, label: str, done: int, total: int | None = None) -> None:
         return None
+
+
+class HolidaySource(Protocol):
+    """Public holidays of the country the suppliers work in (Japan: jpholiday)."""
+
+    def holidays(self, first: date, last: date) -> Sequence[date]: ...
+
+
+class ReorderSource(Protocol):
+    """The frames a replenishment plan is computed from (item master, suppliers, stock, orders, ...)."""
+
+    def load(self) -> ReorderInputs: ...
+
+
+class ReorderSink(Protocol):
+    """Where the 発注 / 発注書 sheets and the purchase-order CSV files go."""
+
+    def write_sheets(self, sheets: Sequence[SheetContent]) -> list[str]: ...
+
+    def write_purchase_order(self, name: str, table: pd.DataFrame) -> str: ...

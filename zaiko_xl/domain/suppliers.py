@@ -1,0 +1,61 @@
+"""Which supplier each SKU is bought from, on which terms, and when to use the alternative.
+
+Rule for the alternative: a SKU is ordered from its alternative supplier when the preferred
+supplier's lead time on the order date is longer than usual because of its closed days
+(年末年始, お盆), the stock on hand and on order would run out before that delivery
+(lead time > IP / d), and the alternative delivers sooner. Otherwise the preferred one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+NOTE_ALTERNATIVE = "優先仕入先 {preferred} 休業のため代替 / preferred {preferred} closed: alternative"
+
+
+@dataclass(frozen=True)
+class SupplierLeadTimes:
+    """Per supplier code: lead time from the order date with and without its closed days."""
+
+    days: dict[str, float]  # with closures (NaN: error, e.g. past the calendar)
+    usual_days: dict[str, float]  # weekends and public holidays only
+    arrival: dict[str, np.datetime64]
+    error_code: dict[str, str]
+
+
+def assign_suppliers(items: pd.DataFrame, assignments: pd.DataFrame | None) -> pd.DataFrame:
+    """Preferred and alternative supplier and per-SKU MOQ / case pack overrides, indexed by SKU.
+
+    ``assignments`` rows override the item master's ``supplier`` / ``alt_supplier``; NaN
+    ``moq`` / ``case_pack`` mean "the supplier's default".
+    """
+    base = pd.DataFrame({"preferred": _codes(items["supplier"]).to_numpy(),
+                         "alternative": _codes(items["alt_supplier"]).to_numpy(), "moq": np.nan, "case_pack": np.nan},
+                        index=pd.Index(items["sku"].astype(str).to_numpy(), name="sku"))
+    if assignments is None or assignments.empty:
+        return base
+    over = assignments.drop_duplicates("sku", keep="last").set_index("sku")
+    common = base.index.intersection(over.index)
+    base.loc[common, "preferred"] = _codes(over.loc[common, "supplier"]).to_numpy()
+    alt = _codes(over.loc[common, "alt_supplier"])
+    base.loc[common, "alternative"] = np.where(alt != "", alt, base.loc[common, "alternative"])
+    for column in ("moq", "case_pack"):
+        base.loc[common, column] = pd.to_numeric(over.loc[common, column], errors="coerce").to_numpy()
+    return base
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.strip()
+
+
+def use_alternative(preferred_days: np.ndarray, preferred_usual_days: np.ndarray, alternative_days: np.ndarray,
+                    position: np.ndarray, demand_mean: np.ndarray) -> np.ndarray:
+    """True where the alternative supplier should get the order (rule in the module docstring)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cover = np.where(demand_mean > 0, np.maximum(position, 0.0) / np.where(demand_mean > 0, demand_mean, 1.0),
+                         np.inf)
+        return ((preferred_days > preferred_usual_days) & (preferred_days > cover)
+                & np.isfinite(alternative_days) & (alternative_days < preferred_days))
