@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zaiko_xl.domain.replenish import (economic_order_quantity, newsvendor_level, plan_policy, protection_sigma,
-                                       raw_order_quantity, reorder_point, round_order_quantity)
+from zaiko_xl.domain.replenish import (
+    economic_order_quantity,
+    newsvendor_level,
+    plan_policy,
+    protection_sigma,
+    raw_order_quantity,
+    reorder_point,
+    round_order_quantity,
+)
 from zaiko_xl.domain.service_level import cost_service_level, standard_normal_loss, z_for_service_level
 
 

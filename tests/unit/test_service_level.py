@@ -5,8 +5,14 @@ import pytest
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from zaiko_xl.domain.service_level import (abc_tiers, cost_service_level, k_for_fill_rate, standard_normal_loss,
-                                           tier_service_levels, z_for_service_level)
+from zaiko_xl.domain.service_level import (
+    abc_tiers,
+    cost_service_level,
+    k_for_fill_rate,
+    standard_normal_loss,
+    tier_service_levels,
+    z_for_service_level,
+)
 
 
 def test_z_is_the_exact_inverse_normal_not_a_table_value():

@@ -71,7 +71,7 @@ def ZAIKO_REORDER_POINT(demand_mean: Any, lead_time: Any, safety_stock: Any, rev
 @xw.arg("lot", ndim=2)
 def ZAIKO_ORDER_UP_TO(demand_mean: Any, lead_time: Any, safety_stock: Any, review_days: Any = None,
                       lot: Any = None) -> Any:
-    """補充点 S: 連続 d·L+SS+Q、定期 d·(R+L)+SS。Order-up-to level S per row: continuous d·L + SS + lot Q, periodic (R > 0) d·(R+L) + SS."""
+    """補充点 S: 連続 d·L+SS+Q、定期 d·(R+L)+SS。Order-up-to level S for each row: continuous d·L + SS + lot Q, periodic (R > 0) d·(R+L) + SS."""
     a = uc.Args(demand_mean, lead_time, safety_stock, review_days, lot)
     if a.mismatch:
         return a.mismatch_result()
@@ -145,7 +145,7 @@ def _calendars(days: np.ndarray, closed_days: Any) -> tuple[dict[str, BusinessCa
 @xw.arg("history", ndim=2)
 @xw.arg("excluded", ndim=2)
 def ZAIKO_DEMAND_STATS(history: Any, excluded: Any = None, recent_days: Any = None, recent_weight: Any = None) -> Any:
-    """日販の平均・標本標準偏差・使用日数(1行=1SKU、列=日)。除外日は除く。Per row (one SKU, days across): mean, sample std, days used; excluded (1/TRUE) days dropped; optional recent-days blend."""
+    """日販の平均・標本標準偏差・使用日数(1行=1SKU、列=日)。除外日は除く。Mean, sample std and days used of each row (one SKU, days across); excluded (1/TRUE) days are dropped; optional recent blend."""
     arg = uc.rows(history)
     values, empty = uc.number_block(arg.block)
     n, width = values.shape

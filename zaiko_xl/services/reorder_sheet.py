@@ -64,7 +64,7 @@ PO_HEADERS = {
 
 def _cell(value: Any) -> Any:
     """A plan value as a cell value: None for NaN/NA, plain Python numbers, dates as dates."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
