@@ -47,6 +47,9 @@ class DemandOptions:
     season_skips_excluded: bool = False  # drop excluded days from the seasonal index too
 
 
+DEFAULT_OPTIONS = DemandOptions()
+
+
 def day_mask(first_day: date, n_days: int, periods: Iterable[tuple[date, date]] = (),
              dates: Iterable[date] = ()) -> np.ndarray:
     """Boolean mask over ``n_days`` days from ``first_day``: True on listed days/periods (inclusive)."""
@@ -61,7 +64,7 @@ def day_mask(first_day: date, n_days: int, periods: Iterable[tuple[date, date]] 
 
 
 def demand_stats(history: np.ndarray, excluded: np.ndarray | None = None, *,
-                 options: DemandOptions = DemandOptions(),
+                 options: DemandOptions = DEFAULT_OPTIONS,
                  season_days: np.ndarray | int = 28) -> tuple[pd.DataFrame, RowErrors]:
     """Mean and std per SKU, blended and seasonal, with the values behind them.
 

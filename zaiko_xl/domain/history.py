@@ -7,32 +7,39 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from zaiko_xl.domain.demand_sparse import DailyTotals
 from zaiko_xl.domain.reorder_frames import DEMAND_STATUSES, OPEN_STATUS
 from zaiko_xl.domain.set_demand import explode_set_lines
 
 
-def daily_history(orders: pd.DataFrame, bom: pd.DataFrame | None, skus: pd.Index, as_of: date,
-                  days: int) -> tuple[np.ndarray, date]:
-    """Units demanded per SKU and calendar day over the ``days`` days before ``as_of``.
+def daily_totals(orders: pd.DataFrame, bom: pd.DataFrame | None, skus: pd.Index, as_of: date,
+                 days: int) -> tuple[DailyTotals, date]:
+    """Units demanded per SKU and calendar day over the ``days`` days before ``as_of`` (sparse).
 
     Cancelled lines are not demand; set lines count for their components. Lines of SKUs not
-    in ``skus`` are ignored.
+    in ``skus`` are ignored. Row ``i`` of the result is ``skus[i]``; day 0 is ``as_of - days``.
 
     Returns:
-        ``(len(skus), days)`` float64 matrix (oldest day first) and the date of column 0.
+        The daily totals and the date of day 0.
     """
     first = as_of - timedelta(days=days)
     lines = orders.loc[orders["status"].isin(DEMAND_STATUSES), ["sku", "quantity", "ordered_at"]]
     day = (pd.to_datetime(lines["ordered_at"]).to_numpy().astype("datetime64[D]")
            - np.datetime64(first, "D")).astype(np.int64)
-    lines = lines.assign(_day=day)
-    lines = lines[(lines["_day"] >= 0) & (lines["_day"] < days)]
-    lines = explode_set_lines(lines, bom)
+    inside = (day >= 0) & (day < days)
+    lines = explode_set_lines(lines.loc[inside].assign(_day=day[inside]), bom)
     row = skus.get_indexer(lines["sku"])
     keep = row >= 0
-    flat = row[keep].astype(np.int64) * days + lines["_day"].to_numpy()[keep]
-    counts = np.bincount(flat, weights=lines["quantity"].to_numpy(dtype=float)[keep], minlength=len(skus) * days)
-    return counts.reshape(len(skus), days), first
+    qty = pd.to_numeric(lines["quantity"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    totals = DailyTotals.from_lines(row[keep], lines["_day"].to_numpy()[keep], qty[keep], len(skus), days)
+    return totals, first
+
+
+def daily_history(orders: pd.DataFrame, bom: pd.DataFrame | None, skus: pd.Index, as_of: date,
+                  days: int) -> tuple[np.ndarray, date]:
+    """``daily_totals`` as a dense ``(len(skus), days)`` matrix (small shops, tests)."""
+    totals, first = daily_totals(orders, bom, skus, as_of, days)
+    return totals.to_dense(), first
 
 
 def stock_position(skus: pd.Index, stock: pd.DataFrame, orders: pd.DataFrame, inbound: pd.DataFrame | None,

@@ -8,22 +8,11 @@ supplier's lead time on the order date is longer than usual because of its close
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 NOTE_ALTERNATIVE = "優先仕入先 {preferred} 休業のため代替 / preferred {preferred} closed: alternative"
-
-
-@dataclass(frozen=True)
-class SupplierLeadTimes:
-    """Per supplier code: lead time from the order date with and without its closed days."""
-
-    days: dict[str, float]  # with closures (NaN: error, e.g. past the calendar)
-    usual_days: dict[str, float]  # weekends and public holidays only
-    arrival: dict[str, np.datetime64]
-    error_code: dict[str, str]
+NOTE_CLOSED = "休業 {labels}"
 
 
 def assign_suppliers(items: pd.DataFrame, assignments: pd.DataFrame | None) -> pd.DataFrame:
@@ -59,3 +48,11 @@ def use_alternative(preferred_days: np.ndarray, preferred_usual_days: np.ndarray
                          np.inf)
         return ((preferred_days > preferred_usual_days) & (preferred_days > cover)
                 & np.isfinite(alternative_days) & (alternative_days < preferred_days))
+
+
+def supplier_notes(switched: np.ndarray, preferred: np.ndarray, closure_labels: np.ndarray) -> np.ndarray:
+    """Why each SKU has its supplier: the alternative because of a closure, or the preferred one's closures."""
+    head, middle, tail = NOTE_ALTERNATIVE.split("{preferred}")
+    before, after = NOTE_CLOSED.split("{labels}")
+    closed = np.where(closure_labels != "", before + closure_labels + after, "")
+    return np.where(switched, head + preferred + middle + preferred + tail, closed)

@@ -14,8 +14,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain.demand import YEAR_DAYS, DemandOptions, day_mask, demand_stats
-from zaiko_xl.domain.history import daily_history, stock_position
+from zaiko_xl.domain.demand import YEAR_DAYS, DemandOptions, day_mask
+from zaiko_xl.domain.demand_sparse import demand_stats_sparse
+from zaiko_xl.domain.history import daily_totals, stock_position
 from zaiko_xl.domain.leadtime import BusinessCalendar, grouped_lead_times
 from zaiko_xl.domain.model import ClosedPeriod
 from zaiko_xl.domain.purchase_orders import purchase_order_drafts
@@ -23,7 +24,7 @@ from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.replenish import lot_sizes, plan_policy
 from zaiko_xl.domain.rowcheck import RowErrors
 from zaiko_xl.domain.service_level import abc_tiers, tier_service_levels
-from zaiko_xl.domain.suppliers import NOTE_ALTERNATIVE, assign_suppliers, use_alternative
+from zaiko_xl.domain.suppliers import assign_suppliers, supplier_notes, use_alternative
 from zaiko_xl.errors import ReorderInputError
 from zaiko_xl.ports import HolidaySource, ReorderSink, ReorderSource
 from zaiko_xl.services.reorder_sheet import purchase_order_sheet, purchase_order_tables, reorder_sheet
@@ -88,14 +89,16 @@ def plan_reorder(inputs: ReorderInputs, params: ReorderParams, holidays: Holiday
     position = stock_position(skus, inputs.frame("stock"), inputs.frame("orders"), inputs.frame("inbound"),
                               inputs.frame("bom"))
     days = max(params.demand.annual_days, YEAR_DAYS if params.demand.seasonality else 0)
-    history, first_day = daily_history(inputs.frame("orders"), inputs.frame("bom"), skus, as_of, days)
+    totals, first_day = daily_totals(inputs.frame("orders"), inputs.frame("bom"), skus, as_of, days)
     lead = _supplier_lead_times(suppliers, inputs.frame("supplier_closures"), holidays, params, as_of)
-    frame, errors = _choose_suppliers(terms, suppliers, lead, position, history, params)
-    excluded = _excluded(history.shape, first_day, skus, inputs.frame("exclusions"), params)
+    rough_d = totals.row_sums(days - params.demand.recent_days) / params.demand.recent_days
+    frame, errors = _choose_suppliers(terms, suppliers, lead, position, rough_d)
+    excluded_days, excluded_pairs = _excluded(days, first_day, skus, inputs.frame("exclusions"), params)
     season = np.maximum(params.season_min_days, np.ceil(frame["lead_time"].fillna(0) + params.review_days))
-    stats, stats_errors = demand_stats(history, excluded, options=params.demand, season_days=season.astype(int))
+    stats, stats_errors = demand_stats_sparse(totals, excluded_days, excluded_pairs, options=params.demand,
+                                              season_days=season.astype(int))
     errors.merge(stats_errors)
-    revenue = history[:, -YEAR_DAYS:].sum(axis=1) * pd.to_numeric(stocked["price"], errors="coerce").to_numpy()
+    revenue = totals.row_sums(days - YEAR_DAYS) * pd.to_numeric(stocked["price"], errors="coerce").to_numpy()
     frame = frame.assign(name=stocked["name"].to_numpy(), jan=stocked["jan"].fillna("").astype(str).to_numpy(),
                          unit_cost=pd.to_numeric(stocked["unit_cost"], errors="coerce").to_numpy(),
                          price=pd.to_numeric(stocked["price"], errors="coerce").to_numpy(),
@@ -128,10 +131,9 @@ def _supplier_lead_times(suppliers: pd.DataFrame, closures: pd.DataFrame | None,
 
 
 def _choose_suppliers(terms: pd.DataFrame, suppliers: pd.DataFrame, lead: pd.DataFrame, position: pd.DataFrame,
-                      history: np.ndarray, params: ReorderParams) -> tuple[pd.DataFrame, RowErrors]:
+                      rough_d: np.ndarray) -> tuple[pd.DataFrame, RowErrors]:
     """The supplier of each SKU (preferred or alternative) with its lead time and terms."""
     pref, alt = lead.reindex(terms["preferred"]), lead.reindex(terms["alternative"])
-    rough_d = history[:, -params.demand.recent_days:].mean(axis=1) if history.shape[1] else np.zeros(len(terms))
     ip = (position["on_hand"] + position["on_order"] - position["backorders"]).to_numpy()
     switch = use_alternative(pref["days"].to_numpy(), pref["usual_days"].to_numpy(), alt["days"].to_numpy(),
                              ip, rough_d)
@@ -143,8 +145,8 @@ def _choose_suppliers(terms: pd.DataFrame, suppliers: pd.DataFrame, lead: pd.Dat
     for i in np.flatnonzero(~known):
         errors.flag_row(int(i), "E271", "supplier", sku=terms.index[i], supplier=chosen[i])
     errors.flag(known & (lt["error"].to_numpy() != ""), "E265", "lead_time")
-    note = np.where(switch, [NOTE_ALTERNATIVE.format(preferred=p) for p in terms["preferred"]],
-                    [f"休業 {lab}" if lab else "" for lab in pref["labels"].fillna("")])
+    note = supplier_notes(switch, terms["preferred"].to_numpy(dtype=object),
+                          pref["labels"].fillna("").to_numpy(dtype=object))
     frame = pd.DataFrame({
         "sku": terms.index, "supplier": chosen, "supplier_name": info["name"].fillna("").to_numpy(),
         "preferred_supplier": terms["preferred"].to_numpy(), "supplier_note": note,
@@ -152,7 +154,7 @@ def _choose_suppliers(terms: pd.DataFrame, suppliers: pd.DataFrame, lead: pd.Dat
         "lead_time_std": pd.to_numeric(info["lead_time_std_days"], errors="coerce").fillna(0.0).to_numpy(),
         "moq": _override(terms["moq"], info["moq"], 0.0),
         "case_pack": _override(terms["case_pack"], info["case_pack"], 1.0),
-        "order_cost": pd.to_numeric(info["order_cost"], errors="coerce").fillna(params.order_cost).to_numpy(),
+        "order_cost": pd.to_numeric(info["order_cost"], errors="coerce").to_numpy(),  # NaN: the default
     })
     return frame.reset_index(drop=True), errors
 
@@ -164,29 +166,29 @@ def _override(per_sku: pd.Series, supplier_default: pd.Series, default: float) -
     return np.where(np.isnan(own), np.where(np.isnan(theirs), default, theirs), own)
 
 
-def _excluded(shape: tuple[int, int], first_day: date, skus: pd.Index, exclusions: pd.DataFrame | None,
-              params: ReorderParams) -> np.ndarray:
-    """Days dropped from the statistics: sale windows, listed dates, and per-SKU flagged days."""
-    common = day_mask(first_day, shape[1], params.sale_windows, params.excluded_dates)
+def _excluded(days: int, first_day: date, skus: pd.Index, exclusions: pd.DataFrame | None,
+              params: ReorderParams) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Days dropped from the statistics: sale windows and listed dates for every SKU (a day mask),
+    and the ``exclusions`` frame (``sku`` "" = every SKU) as extra days or (row, day) pairs."""
+    common = day_mask(first_day, days, params.sale_windows, params.excluded_dates)
     if exclusions is None or exclusions.empty:
-        return common
-    mask = np.broadcast_to(common, shape).copy()
-    day = (pd.to_datetime(exclusions["date"]).to_numpy().astype("datetime64[D]") - np.datetime64(first_day, "D"))
-    day = day.astype(np.int64)
+        return common, (np.empty(0, np.int64), np.empty(0, np.int64))
+    day = (pd.to_datetime(exclusions["date"]).to_numpy().astype("datetime64[D]")
+           - np.datetime64(first_day, "D")).astype(np.int64)
     code = exclusions["sku"].fillna("").astype(str).str.strip().to_numpy()
-    inside = (day >= 0) & (day < shape[1])
-    mask[:, np.unique(day[inside & (code == "")])] = True
+    inside = (day >= 0) & (day < days)
+    common[day[inside & (code == "")]] = True
     row = skus.get_indexer(code)
     pick = inside & (row >= 0)
-    mask[row[pick], day[pick]] = True
-    return mask
+    return common, (row[pick].astype(np.int64), day[pick])
 
 
 def _policy(frame: pd.DataFrame, params: ReorderParams, errors: RowErrors) -> pd.DataFrame:
     """Service targets, lots and the policy math; the plan frame with error columns."""
     d = frame["demand_mean"].to_numpy()
     holding_year = frame["unit_cost"].to_numpy() * params.holding_rate
-    lot = lot_sizes(params.lot, d, order_cost=frame["order_cost"].to_numpy(), holding_cost_per_year=holding_year,
+    order_cost = frame["order_cost"].fillna(params.order_cost).to_numpy()
+    lot = lot_sizes(params.lot, d, order_cost=order_cost, holding_cost_per_year=holding_year,
                     cover_days=params.cover_days, fixed_qty=params.fixed_lot)
     period_share = max(params.review_days, 1) / YEAR_DAYS
     inputs = frame.assign(
