@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from zaiko_xl.domain.model import ClosedPeriod
 from zaiko_xl.domain.rowcheck import RowErrors
@@ -110,23 +111,18 @@ def grouped_lead_times(order_dates: np.ndarray, business_days: np.ndarray, group
     """Business-day lead times where each row uses its group's calendar (e.g. per supplier)."""
     dates = np.asarray(order_dates, dtype="datetime64[D]")
     n_days = np.asarray(business_days, dtype=float)
-    keys = np.array(["" if g is None or g != g else str(g) for g in np.ravel(np.asarray(groups, dtype=object))],
-                    dtype=object)
-    dates, n_days, groups = np.broadcast_arrays(dates, n_days, keys.reshape(np.shape(groups)))
-    days = np.full(len(dates), np.nan)
-    arrival = np.full(len(dates), np.datetime64("NaT"), dtype="datetime64[D]")
-    errors = RowErrors(len(dates))
-    for key in _unique(groups):
-        rows = np.flatnonzero(groups == key)
-        part = business_day_lead_times(dates[rows], n_days[rows], calendars.get(str(key), default))
+    n = max(dates.size, n_days.size, np.size(groups))
+    dates, n_days = np.broadcast_to(dates, (n,)), np.broadcast_to(n_days, (n,))
+    keys = pd.Series(np.broadcast_to(np.asarray(groups, dtype=object), (n,))).fillna("").astype(str)
+    codes, uniques = pd.factorize(keys)
+    if len(uniques) == 1:
+        return business_day_lead_times(dates, n_days, calendars.get(uniques[0], default))
+    days = np.full(n, np.nan)
+    arrival = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    errors = RowErrors(n)
+    for k, key in enumerate(uniques):
+        rows = np.flatnonzero(codes == k)
+        part = business_day_lead_times(dates[rows], n_days[rows], calendars.get(key, default))
         days[rows], arrival[rows] = part.days, part.arrival
-        errors.code[rows], errors.column[rows] = part.errors.code, part.errors.column
-        errors.context.update({int(rows[i]): c for i, c in part.errors.context.items()})
+        errors.put(rows, part.errors)
     return LeadTimes(days=days, arrival=arrival, errors=errors)
-
-
-def _unique(values: np.ndarray) -> list[object]:
-    seen: dict[object, None] = {}
-    for value in values.tolist():
-        seen.setdefault(value, None)
-    return list(seen)

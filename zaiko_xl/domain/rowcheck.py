@@ -22,41 +22,51 @@ class RowErrors:
         self.code = np.full(n, NO_ERROR, dtype="<U4")
         self.column = np.full(n, NO_ERROR, dtype=object)
         self.context: dict[int, dict[str, object]] = {}
+        self._ok = np.ones(n, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.code)
 
     @property
     def ok(self) -> np.ndarray:
-        """True where the row has no error."""
-        return self.code == NO_ERROR
+        """True where the row has no error (read-only view)."""
+        view = self._ok.view()
+        view.flags.writeable = False
+        return view
 
     def flag(self, mask: np.ndarray, code: str, column: str = "", **context: object) -> None:
         """Record ``code`` for rows in ``mask`` that have no error yet."""
-        new = np.asarray(mask, dtype=bool) & self.ok
+        new = np.asarray(mask, dtype=bool) & self._ok
         if not new.any():
             return
         self.code[new] = code
         self.column[new] = column
+        self._ok[new] = False
         if context:
             for i in np.flatnonzero(new):
                 self.context[int(i)] = context
 
     def flag_row(self, i: int, code: str, column: str = "", **context: object) -> None:
         """Record ``code`` for row ``i`` (if it has no error yet) with its own context."""
-        if self.code[i] == NO_ERROR:
-            self.code[i], self.column[i] = code, column
+        if self._ok[i]:
+            self.code[i], self.column[i], self._ok[i] = code, column, False
             if context:
                 self.context[int(i)] = context
 
     def merge(self, other: RowErrors) -> None:
         """Take the other's errors for rows that have none yet."""
-        new = self.ok & ~other.ok
+        new = self._ok & ~other.ok
         self.code[new] = other.code[new]
         self.column[new] = other.column[new]
+        self._ok[new] = False
         for i in np.flatnonzero(new):
             if int(i) in other.context:
                 self.context[int(i)] = other.context[int(i)]
+
+    def put(self, rows: np.ndarray, part: RowErrors) -> None:
+        """Copy the errors of ``part`` (a subset computed separately) into ``rows``."""
+        self.code[rows], self.column[rows], self._ok[rows] = part.code, part.column, part.ok
+        self.context.update({int(rows[i]): c for i, c in part.context.items()})
 
     def error(self, i: int, **extra: object) -> ReorderInputError | None:
         """The error object of row ``i`` (None when the row is fine)."""

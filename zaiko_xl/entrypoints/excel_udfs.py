@@ -117,7 +117,7 @@ def ZAIKO_LEADTIME_BDAYS(order_date: Any, business_days: Any, closed_days: Any =
     calendars, default = _calendars(days[~np.isnat(days)], closed_days)
     result = grouped_lead_times(days, bdays.values, a.text(2), calendars, default)
     errors.merge(result.errors)
-    return a.shaped(fc.shown_values(result.days, errors, (a.text(0) == "") & bdays.empty))
+    return a.shaped(fc.shown_values(result.days, errors, a.empty(0) & bdays.empty))
 
 
 def _calendars(days: np.ndarray, closed_days: Any) -> tuple[dict[str, BusinessCalendar], BusinessCalendar]:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from zaiko_xl.domain.formula_columns import Col, parse_numbers, parse_texts
 from zaiko_xl.domain.rowcheck import RowErrors
@@ -44,6 +45,11 @@ def rows(value: Any) -> Rows:
     if not isinstance(value, (list, tuple)):
         return Rows(value, [value], True)
     if value and isinstance(value[0], (list, tuple)):
+        if all(len(r) == 1 for r in (value[0], value[-1])):
+            try:  # the usual single-column range: one C-level pass
+                return Rows(value, np.array(value, dtype=object).reshape(len(value)).tolist(), False)
+            except ValueError:
+                pass
         return Rows(value, [r[0] if r else None for r in value], False)
     return Rows(value, list(value), False)
 
@@ -66,14 +72,31 @@ class Args:
         return cells * self.n if len(cells) == 1 else cells
 
     def number(self, i: int) -> Col:
-        return parse_numbers(self._cells(i))
+        cells = self.rows[i].cells
+        if len(cells) == 1:  # one cell for every row: parse once
+            one = parse_numbers(cells)
+            return Col(np.full(self.n, one.values[0]), np.full(self.n, one.empty[0]))
+        return parse_numbers(cells)
 
     def text(self, i: int) -> np.ndarray:
-        return parse_texts(self._cells(i))
+        cells = self.rows[i].cells
+        if len(cells) == 1:
+            return np.full(self.n, parse_texts(cells)[0], dtype=object)
+        return parse_texts(cells)
+
+    def empty(self, i: int) -> np.ndarray:
+        """True where the argument's cell is empty."""
+        cells = self.rows[i].cells
+        mask = np.fromiter((v is None or (isinstance(v, str) and not v.strip()) for v in cells), bool, len(cells))
+        return np.full(self.n, mask[0]) if len(cells) == 1 else mask
 
     def shaped(self, values: list[Any]) -> Any:
         """A scalar for scalar calls, else a column ``[[v], ...]``."""
-        return values[0] if self.scalar else [[v] for v in values]
+        if self.scalar:
+            return values[0]
+        column = np.empty((len(values), 1), dtype=object)
+        column[:, 0] = values
+        return column.tolist()
 
     def mismatch_result(self) -> Any:
         """Every cell says that the ranges differ in length."""
@@ -100,7 +123,11 @@ def to_date(v: Any) -> np.datetime64:
 
 def dates(args: Args, i: int, name: str, errors: RowErrors) -> np.ndarray:
     """Days per row (E270 where the cell is not a date)."""
-    out = np.array([to_date(v) for v in args._cells(i)], dtype="datetime64[D]")
+    cells = args._cells(i)
+    if all(v is None or isinstance(v, date) for v in cells):  # what xlwings gives for date cells: fast path
+        out = pd.DatetimeIndex(cells).values.astype("datetime64[D]")
+    else:
+        out = np.array([to_date(v) for v in cells], dtype="datetime64[D]")
     errors.flag(np.isnat(out), "E270", name)
     return out
 
