@@ -58,6 +58,16 @@ def test_a_missing_input_file_exits_4_with_the_file_named(tmp_path):
                                      "No such file or directory")
 
 
+def test_rows_that_cannot_be_planned_are_listed_with_their_sku_and_the_rest_is_written(tmp_path):
+    _write_shop(tmp_path)
+    (tmp_path / "stock.csv").write_text("sku,on_hand\nA-1,4\nB-2,\n", encoding="utf-8")  # B-2: empty cell
+    suppliers(("S1", 2, 0.5, 0, 6), ("S2", 3, 0.0, 0, 1)).to_csv(tmp_path / "suppliers.csv", index=False)
+    result = runner.invoke(app, ["reorder", "--workbook", str(tmp_path / "shop.xlsm"), "--as-of", "2026-12-25"])
+    assert result.exit_code == 0, result.output
+    assert "  - SKU B-2: E261 「on_hand」が空か数値でない / 'on_hand' is empty or not a number" in result.output
+    assert (tmp_path / "zaiko-reorder" / "PO-20261225-S2.csv").exists()
+
+
 def test_bad_values_exit_4_listing_every_problem(tmp_path):
     _write_shop(tmp_path)
     (tmp_path / "stock.csv").write_text("sku,on_hand\nA-1,four\nB-2,\n", encoding="utf-8")

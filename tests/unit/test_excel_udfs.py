@@ -144,3 +144,18 @@ def test_cost_service_level_and_eoq():
     assert ZAIKO_COST_SERVICE_LEVEL(0, 0).startswith("#E263 ")
     assert ZAIKO_EOQ(1300 / 365, 8, 0.225) == pytest.approx(304.0467800264368)
     assert ZAIKO_EOQ(1, 8, 0).startswith("#E275 ")
+
+
+def test_the_readme_examples_give_the_values_the_readme_shows():
+    readme = (__import__("pathlib").Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    examples = {
+        "`=ZAIKO_SAFETY_STOCK(10,3,5,0,0.95)` → 11.03": round(ZAIKO_SAFETY_STOCK(10, 3, 5, 0, 0.95), 2) == 11.03,
+        "`=ZAIKO_REORDER_POINT(10,5,11.03)` → 61.03": round(ZAIKO_REORDER_POINT(10, 5, 11.03), 2) == 61.03,
+        "`=ZAIKO_ORDER_UP_TO(10,5,17.09,7)` → 137.09": round(ZAIKO_ORDER_UP_TO(10, 5, 17.09, 7), 2) == 137.09,
+        '`=ZAIKO_ORDER_QTY(40,"",137.09,0,12,7)` → 108': ZAIKO_ORDER_QTY(40, "", 137.09, 0, 12, 7) == 108,
+        "`=ZAIKO_LEADTIME_BDAYS(DATE(2026,4,28),3)` → 9": ZAIKO_LEADTIME_BDAYS(date(2026, 4, 28), 3) == 9,
+        "`=ZAIKO_COST_SERVICE_LEVEL(0.18,0.70)` → 0.795": round(ZAIKO_COST_SERVICE_LEVEL(0.18, 0.70), 3) == 0.795,
+        "`=ZAIKO_EOQ(1300/365,8,0.225)` → 304.05": round(ZAIKO_EOQ(1300 / 365, 8, 0.225), 2) == 304.05,
+    }
+    for text, holds in examples.items():
+        assert text in readme and holds, text

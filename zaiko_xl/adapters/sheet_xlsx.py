@@ -39,6 +39,9 @@ def write_sheets_xlsx(path: Path, sheets: Sequence[SheetContent]) -> Path:
 def _write_sheet(book: Any, sheet: SheetContent, header: Any, formats: dict[str | None, Any]) -> None:
     ws = book.add_worksheet(sheet.name)
     ws.freeze_panes(sheet.header_row + 1, 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # print: all columns on one page width
+    ws.repeat_rows(sheet.header_row)
     ws.set_row(sheet.header_row, 45)
     for j, column in enumerate(sheet.columns):
         ws.set_column(j, j, column.width)

@@ -26,7 +26,8 @@ def render_reorder(result: ReorderResult, written: list[str], console: Console) 
             table.add_row(str(row["supplier"]), str(row["lines"]), f"{row['quantity']:,}", f"{row['amount']:,.0f}")
         console.print(table)
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
-        console.print(f"  - {problem.render()}", markup=False, highlight=False)
+        sku = problem.context.get("sku", "")
+        console.print(f"  - SKU {sku}: {problem.render()}", markup=False, highlight=False)
     if len(result.problems) > MAX_PROBLEMS_SHOWN:
         console.print(f"  ... ({len(result.problems) - MAX_PROBLEMS_SHOWN} more)")
     for path in written:
