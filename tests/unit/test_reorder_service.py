@@ -156,3 +156,13 @@ def test_the_sheet_cached_values_equal_the_plan():
     for key in ("safety_stock", "reorder_point", "order_up_to", "inventory_position"):
         assert list(sheet.columns[sheet.index(key)].values) == pytest.approx(result.plan[key].tolist())
     assert list(sheet.columns[sheet.index("order_qty")].values) == result.plan["order_qty"].astype(float).tolist()
+
+
+def test_a_supplier_can_give_its_lead_time_in_calendar_days():
+    abroad = pd.DataFrame({"supplier": ["S9"], "name": ["海外"], "lead_time_days": [np.nan],
+                           "lead_time_calendar_days": [30.0], "lead_time_std_days": [5.0]})
+    inputs = shop(daily_orders("A", [1] * 30, YESTERDAY), [("A", "S9", "", 100, 300, False)], [S1], {"A": 0})
+    inputs = inputs.__class__(**{**inputs.__dict__, "suppliers": abroad})
+    a = row(plan_reorder(inputs, FLAT, HOLIDAYS, AS_OF), "A")
+    assert (a["lead_time"], a["lead_time_std"], a["error_code"]) == (30.0, 5.0, "")
+    assert pd.Timestamp(a["arrival"]).date() == date(2027, 1, 24)

@@ -26,7 +26,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 OPTIONAL_DEFAULTS: dict[str, dict[str, object]] = {
     "items": {"alt_supplier": "", "jan": ""},
-    "suppliers": {"lead_time_std_days": 0.0, "moq": 0, "case_pack": 1, "order_cost": float("nan")},
+    "suppliers": {"lead_time_std_days": 0.0, "moq": 0, "case_pack": 1, "order_cost": float("nan"),
+                  "lead_time_calendar_days": float("nan")},
     "supplier_closures": {"label": ""},
     "assignments": {"alt_supplier": "", "moq": float("nan"), "case_pack": float("nan")},
 }
@@ -41,7 +42,9 @@ class ReorderInputs:
     Attributes:
         items: item master (sets included; sets are never bought, their demand goes to components).
         suppliers: one row per supplier: ``lead_time_days`` is in business days after the order
-            date, ``lead_time_std_days`` in calendar days; ``moq``/``case_pack`` are defaults.
+            date, or ``lead_time_calendar_days`` (when given) a plain number of calendar days
+            (e.g. shipping from abroad); ``lead_time_std_days`` is in calendar days;
+            ``moq``/``case_pack`` are defaults for the supplier's SKUs.
         stock: physical stock on hand per SKU (``sku``, ``on_hand``).
         orders: order lines (demand history; unshipped lines are also the backorders).
         inbound: purchase orders; lines with no ``received_at`` are on order.

@@ -124,8 +124,12 @@ def _supplier_lead_times(suppliers: pd.DataFrame, closures: pd.DataFrame | None,
     order_day = np.full(len(codes), np.datetime64(as_of, "D"))
     with_closures = grouped_lead_times(order_day, bdays, codes, calendars, base)
     usual = grouped_lead_times(order_day, bdays, codes, {}, base)
-    return pd.DataFrame({"bdays": bdays, "days": with_closures.days, "usual_days": usual.days,
-                         "arrival": with_closures.arrival, "error": with_closures.errors.code,
+    fixed = pd.to_numeric(suppliers["lead_time_calendar_days"], errors="coerce").to_numpy(dtype=float)
+    given = ~np.isnan(fixed) & (fixed >= 0)  # calendar days given: no business-day counting
+    arrival = np.where(given, order_day + np.ceil(np.nan_to_num(fixed)).astype("timedelta64[D]"), with_closures.arrival)
+    return pd.DataFrame({"bdays": bdays, "days": np.where(given, fixed, with_closures.days),
+                         "usual_days": np.where(given, fixed, usual.days), "arrival": arrival,
+                         "error": np.where(given, "", with_closures.errors.code),
                          "labels": [", ".join(sorted({p.label for p in periods.get(c, []) if p.label})) for c in codes]},
                         index=pd.Index(codes, name="supplier"))
 
