@@ -3,10 +3,12 @@ our ZAIKO_ functions registered, and gets the cached values written by Python (3
 
 from datetime import date
 
+import formulas
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import schedula
 
 from tests.fakes import FakeHolidaySource
 from tests.reorder_shop import daily_orders, shop
@@ -15,9 +17,6 @@ from zaiko_xl.adapters.sheet_xlsx import write_sheets_xlsx
 from zaiko_xl.entrypoints import excel_udfs
 from zaiko_xl.services.reorder import ReorderParams, plan_reorder
 from zaiko_xl.services.reorder_sheet import reorder_sheet
-
-formulas = pytest.importorskip("formulas")
-schedula = pytest.importorskip("schedula")
 
 AS_OF = date(2026, 12, 25)
 
