@@ -12,7 +12,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
@@ -89,9 +89,35 @@ class PushSettings(_Section):
     sync_interval_s: int = Field(300, ge=5)
 
 
+_Level = Annotated[float, Field(gt=0, lt=1)]
+
+
 class ReorderSettings(_Section):
-    service_level: float = Field(0.95, gt=0, lt=1)
-    review_period_days: int = Field(7, ge=0)
+    """Replenishment rules (issue 7); formulas in the README and reference/replenishment.md."""
+
+    service_level: float = Field(0.95, gt=0, lt=1)  # target of tiers without their own level
+    review_period_days: int = Field(7, ge=0)  # R: days between orders; 0 = continuous review
+    service_type: Literal["cycle", "fill_rate", "cost"] = "cycle"  # what service_level means
+    tier_service_levels: dict[str, _Level] = Field(default_factory=lambda: {"A": 0.98, "B": 0.95, "C": 0.90})
+    tier_cutoffs: tuple[_Level, _Level] = (0.8, 0.95)  # revenue shares that end tiers A and B
+    order_rule: Literal["order_up_to", "fixed_lot"] = "order_up_to"  # S - IP, or one lot
+    lot: Literal["none", "eoq", "cover", "fixed"] = "none"  # the lot Q (continuous review)
+    cover_days: float = Field(30.0, ge=0)  # lot = "cover": days of demand per lot
+    fixed_lot: float = Field(0.0, ge=0)  # lot = "fixed": units per lot
+    order_cost_yen: float = Field(3000.0, ge=0)  # cost per order (EOQ) when the supplier has none
+    holding_rate_per_year: float = Field(0.25, ge=0)  # holding cost per year, share of the unit cost
+    stockout_cost_share: float = Field(1.0, ge=0)  # service_type = "cost": share of the margin lost
+    annual_days: int = Field(365, ge=7)  # window of mean and std
+    recent_days: int = Field(28, ge=1)  # window of the recent mean
+    recent_weight: float = Field(0.5, ge=0, le=1)  # d = w * recent + (1 - w) * annual
+    seasonality: bool = True  # multiply by last year's same-period index
+    season_min_days: int = Field(14, ge=1)  # the same period is max(this, L + R) days
+    scale_std_by_season: bool = False  # also scale sigma by the seasonal index
+    exclude_sale_windows: bool = True  # drop [sale] windows from the statistics
+    excluded_dates: list[date] = Field(default_factory=list)  # more days to drop (e.g. a TV spike)
+    weekend_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [5, 6])  # Mon = 0
+    data_dir: Path | None = None  # folder of the input CSVs; None: the workbook's folder
+    out_dir: Path = Path("zaiko-reorder")  # where 発注.xlsx and the purchase-order CSVs go
 
 
 class SaleWindow(_Section):

@@ -42,9 +42,10 @@ class ZaikoError(Exception):
     message_en: ClassVar[str] = "An error occurred: {detail}"
     hint_ja: ClassVar[str] = ""
     hint_en: ClassVar[str] = ""
+    defaults: ClassVar[dict[str, Any]] = {}  # optional template fields and their values when not given
 
     def __init__(self, **context: Any) -> None:
-        self.context: dict[str, Any] = context
+        self.context: dict[str, Any] = {**self.defaults, **context}
         super().__init__(self.render("en"))
 
     def message(self, lang: str) -> str:
@@ -181,7 +182,7 @@ class MissingColumn(InputError):
     # files read by mapping (warehouse, ledger, orders) can be remapped; the workbook's own sheets cannot
     REMAP_HINT: ClassVar[dict[str, str]] = {"column_hint_ja": " 見出しが違う場合は zaiko.toml の列の対応 ([warehouse.columns] など) で指定できます。",
                   "column_hint_en": " If your file names it differently, map it in zaiko.toml ([warehouse.columns] etc.)."}
-    NO_HINT: ClassVar[dict[str, str]] = {"column_hint_ja": "", "column_hint_en": ""}
+    defaults: ClassVar[dict[str, Any]] = {"column_hint_ja": "", "column_hint_en": ""}
 
 
 class BadValue(InputError):
@@ -303,6 +304,109 @@ class TableTooLarge(InputError):
     code = "E232"
     message_ja = "シート「{sheet}」に書く行が {rows} 行あり、上限 {limit} 行を超えています。"
     message_en = "Sheet '{sheet}' would get {rows} rows, more than its limit of {limit}."
+# ---------------------------------------------------------------- E26x replenishment (issue 7)
+# Row-level problems of the replenishment inputs. A UDF shows them in the cell as
+# ``#E263 ...``; the reorder service lists them and still plans every other row.
+class ReorderInputError(InputError):
+    code = "E260"
+    message_ja = "発注計算の入力エラー: {detail}"
+    message_en = "Replenishment input error: {detail}"
+
+
+class NotANumber(ReorderInputError):
+    code = "E261"
+    message_ja = "「{column}」が空か数値でない"
+    message_en = "'{column}' is empty or not a number"
+
+
+class NegativeValue(ReorderInputError):
+    code = "E262"
+    message_ja = "「{column}」が負の値"
+    message_en = "'{column}' is negative"
+
+
+class ServiceLevelOutOfRange(ReorderInputError):
+    code = "E263"
+    message_ja = "「{column}」は0より大きく1未満に"
+    message_en = "'{column}' must be in (0, 1)"
+
+
+class EmptyHistory(ReorderInputError):
+    code = "E264"
+    message_ja = "需要履歴なし(除外後0日)"
+    message_en = "no demand history left after exclusions"
+
+
+class LeadTimePastCalendar(ReorderInputError):
+    code = "E265"
+    message_ja = "納期が休日カレンダーの範囲外"
+    message_en = "lead time runs past the holiday calendar"
+
+
+class UnknownChoice(ReorderInputError):
+    code = "E266"
+    message_ja = "「{column}」の値が不明 ({choices})"
+    message_en = "'{column}': unknown value ({choices})"
+
+
+class FillRateNeedsLot(ReorderInputError):
+    code = "E267"
+    message_ja = "充足率にはロット(>0)か発注間隔が必要"
+    message_en = "a fill rate needs a lot > 0 or a review period"
+
+
+class RangeShapeMismatch(ReorderInputError):
+    code = "E268"
+    message_ja = "範囲の行数が不一致"
+    message_en = "the ranges differ in row count"
+
+
+class NotAWholeNumber(ReorderInputError):
+    code = "E269"
+    message_ja = "「{column}」は{minimum}以上の整数に"
+    message_en = "'{column}' must be a whole number >= {minimum}"
+
+
+class NotADate(ReorderInputError):
+    code = "E270"
+    message_ja = "「{column}」が日付でない"
+    message_en = "'{column}' is not a date"
+
+
+class UnknownSupplier(ReorderInputError):
+    code = "E271"
+    message_ja = "SKU {sku} の仕入先「{supplier}」が仕入先一覧にありません"
+    message_en = "SKU {sku}: supplier '{supplier}' is not in the supplier list"
+
+
+class NotEncodable(ReorderInputError):
+    code = "E272"
+    message_ja = "{where_ja}: 「{char}」は Shift_JIS (CP932) で書けません"
+    message_en = "{where_en}: '{char}' cannot be written in Shift_JIS (CP932)"
+
+
+class LotRequired(ReorderInputError):
+    code = "E274"
+    message_ja = "固定ロット方式にはロット(>0)が必要"
+    message_en = "the fixed_lot rule needs a lot > 0"
+
+
+class NotPositive(ReorderInputError):
+    code = "E275"
+    message_ja = "「{column}」は0より大きい値に"
+    message_en = "'{column}' must be greater than 0"
+
+
+REORDER_ROW_ERRORS: dict[str, type[ReorderInputError]] = {
+    cls.code: cls for cls in (NotANumber, NegativeValue, ServiceLevelOutOfRange, EmptyHistory,
+                              LeadTimePastCalendar, UnknownChoice, FillRateNeedsLot, RangeShapeMismatch,
+                              NotAWholeNumber, NotADate, UnknownSupplier, LotRequired, NotPositive)
+}
+
+
+def reorder_row_error(code: str, **context: Any) -> ReorderInputError:
+    """The error of one replenishment row from the code a vectorised check recorded."""
+    return REORDER_ROW_ERRORS[code](**context)
 
 
 # ---------------------------------------------------------------- E3xx RMS API

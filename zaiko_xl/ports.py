@@ -7,14 +7,18 @@ outside thing; keep the domain types in the signatures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
+
+from zaiko_xl.domain.imported import ImportedTable
 
 if TYPE_CHECKING:
     import pandas as pd
 
-from zaiko_xl.domain.imported import ImportedTable
+    from zaiko_xl.domain.reorder_frames import ReorderInputs
+    from zaiko_xl.domain.sheet_cells import SheetContent
 
 
 class Progress(Protocol):
@@ -97,3 +101,21 @@ class WorkbookSink(Protocol):
 
 class Workbook(WorkbookSource, WorkbookSink, Protocol):
     """The shop's workbook, read and written (a WorkbookFile in batch runs, the open book in Excel)."""
+class HolidaySource(Protocol):
+    """Public holidays of the country the suppliers work in (Japan: jpholiday)."""
+
+    def holidays(self, first: date, last: date) -> Sequence[date]: ...
+
+
+class ReorderSource(Protocol):
+    """The frames a replenishment plan is computed from (item master, suppliers, stock, orders, ...)."""
+
+    def load(self) -> ReorderInputs: ...
+
+
+class ReorderSink(Protocol):
+    """Where the 発注 / 発注書 sheets and the purchase-order CSV files go."""
+
+    def write_sheets(self, sheets: Sequence[SheetContent]) -> list[str]: ...
+
+    def write_purchase_order(self, name: str, table: pd.DataFrame) -> str: ...

@@ -163,8 +163,7 @@ def _locate_header(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
         if len(found) > len(best_found):
             best, best_found = i, found
     problems: list[Problem] = [
-        (first_row + best, -1, MissingColumn(**where(file, spec.name, first_row + best), column_name=col.header,
-                                                  **MissingColumn.NO_HINT))
+        (first_row + best, -1, MissingColumn(**where(file, spec.name, first_row + best), column_name=col.header))
         for col in spec.columns if col.required and col.field not in best_found
     ]
     return best, best_found, problems

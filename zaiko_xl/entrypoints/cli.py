@@ -8,6 +8,7 @@ Heavy modules are imported inside the commands so that ``zaiko-xl --help`` stays
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -132,9 +133,24 @@ def reconcile(ctx: typer.Context, workbook: WorkbookOpt) -> None:
 
 
 @app.command()
-def reorder(ctx: typer.Context, workbook: WorkbookOpt) -> None:
+def reorder(
+    ctx: typer.Context,
+    workbook: WorkbookOpt,
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"],
+                                                   help="発注日 (既定: 今日) / order date (default: today)")] = None,
+) -> None:
     """発注シートと発注書案を作成 / replenishment sheet and purchase-order drafts."""
-    _not_built(ctx, "reorder")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.reorder_view import render_reorder
+    from zaiko_xl.services.reorder import run_reorder
+
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        source, sink = bootstrap.build_reorder(settings, workbook)
+        result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
+                                      as_of.date() if as_of else date.today())
+        render_reorder(result, written, stdout_console())
 
 
 @app.command()
