@@ -115,7 +115,7 @@ class RmsTransport:
                 return outcome
             wait = budget.next_wait(outcome.retry_after)
             if wait is None:
-                raise ApiUnavailable(endpoint=ep.function, detail=f"{outcome.detail} ({budget.failures} tries)")
+                raise ApiUnavailable(endpoint=ep.function, detail=f"{outcome.detail} ({budget.failures} tries).")
             self._clock.sleep(wait)
 
     def _send_once(self, ep: Endpoint, url: str, content: bytes | None, headers: dict[str, str],

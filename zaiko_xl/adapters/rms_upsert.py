@@ -143,7 +143,8 @@ class Upserter:
         unknown = set(exc.context.get("unknown_keys", [])) if isinstance(exc, WriteOutcomeUnknown) else set()
         not_applied = [str(c.key) for c in changes if str(c.key) not in done | unknown]
         if tally.applied and not isinstance(exc, WriteOutcomeUnknown):
-            return PartialWrite(applied=len(done), not_applied=len(not_applied), cause=exc.render(),
+            return PartialWrite(applied=len(done), not_applied=len(not_applied), cause_ja=exc.render("ja"),
+                                cause_en=exc.render("en"),
                                 applied_keys=sorted(done), not_applied_keys=not_applied, error=exc)
         exc.context.update(applied=len(done), applied_keys=sorted(done), not_applied_keys=not_applied)
         return exc
