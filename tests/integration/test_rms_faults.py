@@ -7,17 +7,11 @@ from tests.integration.rms_helpers import keys_of, requests_of, rms_client
 from zaiko_xl.bootstrap import build_rms_client, jst_now
 from zaiko_xl.config import load_settings
 from zaiko_xl.domain.model import RmsSkuKey
-from zaiko_xl.domain.rms import StockChange, UpsertMode
 from zaiko_xl.errors import (
     ApiBadResponse,
-    ApiRejected,
     ApiUnavailable,
     FunctionNotEnabled,
-    InvalidRmsCode,
     LicenseRejected,
-    PartialWrite,
-    RmsSkuRejected,
-    WriteOutcomeUnknown,
 )
 
 BULK_GET, BULK_UPSERT = "inventories.bulk.get", "inventories.bulk.upsert"
@@ -25,10 +19,6 @@ BULK_GET, BULK_UPSERT = "inventories.bulk.get", "inventories.bulk.upsert"
 
 def _fault(sandbox, function, kind, **rule):
     sandbox.set_faults({"function": function, "kind": kind, **({"times": 1} | rule)})
-
-
-def _deltas(before, after, keys):
-    return [after[(k.manage_number, k.variant_id)] - before[(k.manage_number, k.variant_id)] for k in keys]
 
 
 # ---------------------------------------------------------------- reads: retried, typed errors

@@ -1,5 +1,6 @@
 """Pure RMS rules: codes, order status, license levels, CSV rows, settling unknown writes, windows."""
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
@@ -79,7 +80,7 @@ def test_settling_an_absolute_write_accepts_the_target_value():
 
 
 def test_a_new_sku_written_absolute_settles_by_its_value():
-    applied, untouched, unknown = settle([StockChange(A, 5)], UpsertMode.ABSOLUTE, {}, {A: (5, "t1")})
+    applied, _untouched, _unknown = settle([StockChange(A, 5)], UpsertMode.ABSOLUTE, {}, {A: (5, "t1")})
     assert [c.key for c in applied] == [A]
     assert settle([StockChange(A, 5)], UpsertMode.ABSOLUTE, {}, {})[1] == [StockChange(A, 5)]
 
@@ -88,7 +89,7 @@ def test_windows_cover_the_range_without_overlap_and_stay_under_63_days():
     start, end = datetime(2026, 1, 1), datetime(2026, 7, 1, 12, 30)
     parts = windows(start, end)
     assert parts[0][0] == start and parts[-1][1] == end
-    for (a, b), (c, _) in zip(parts, parts[1:], strict=False):
+    for (_a, b), (c, _) in itertools.pairwise(parts):
         assert c == b + timedelta(seconds=1)
     assert all(b - a < timedelta(days=63) for a, b in parts)
     assert len(parts) == 3

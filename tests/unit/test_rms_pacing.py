@@ -1,5 +1,6 @@
 """Pacing and the retry policy, on a fake clock."""
 
+import itertools
 import random
 
 from tests.fakes import FakeClock
@@ -13,7 +14,7 @@ def test_the_pacer_spaces_request_starts_by_the_rate_plus_the_margin():
     for _ in range(6):
         pacer.wait()
         starts.append(clock.monotonic())
-    gaps = [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [round(b - a, 6) for a, b in itertools.pairwise(starts)]
     assert gaps == [round(PACING_MARGIN / 5, 6)] * 5
 
 
