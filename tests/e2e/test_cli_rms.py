@@ -134,3 +134,11 @@ def test_the_sandbox_command_serves_prints_demo_credentials_and_stops_on_ctrl_c(
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=15)
     assert code == 0
+
+
+def test_demo_starts_the_sandbox_and_pulls_from_it(tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--skus", "20", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "RMS在庫 / RMS stock: 20 SKU" in result.output.splitlines()
+    book = openpyxl.load_workbook(tmp_path / "zaiko-rms.xlsx", read_only=True)
+    assert book.sheetnames == ["RMS在庫", "受注"] and book["RMS在庫"].max_row == 21

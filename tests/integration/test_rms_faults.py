@@ -26,7 +26,7 @@ def _fault(sandbox, function, kind, **rule):
 def test_a_read_that_fails_once_is_retried_and_returns_the_right_stock(rms_sandbox, kind):
     truth = rms_sandbox.stock()
     _fault(rms_sandbox, BULK_GET, kind)
-    with rms_client(rms_sandbox, timeout_s=0.3) as client:
+    with rms_client(rms_sandbox, timeout_s=0.6) as client:
         frame = client.get_stock([RmsSkuKey(m, v) for m, v in truth])
     assert dict(zip(zip(frame.manage_number, frame.variant_id, strict=True), frame.quantity, strict=True)) == truth
     assert requests_of(rms_sandbox, BULK_GET) == 2
@@ -104,8 +104,8 @@ def test_a_function_not_enabled_names_the_function(rms_sandbox):
 def test_pacing_keeps_the_client_under_the_sandbox_rate_limit(rms_sandbox):
     rms_sandbox.configure(rates={BULK_GET: 4})
     keys = keys_of(rms_sandbox)
-    settings = load_settings(None, rms=rms_sandbox.rms_overrides(rate_get_per_s=4))
-    with build_rms_client(settings) as client:  # the real clock: pacing really waits
+    settings = load_settings(None, rms=rms_sandbox.rms_overrides(rate_get_per_s=3.8))
+    with build_rms_client(settings) as client:  # the real clock: pacing really waits (5% below the limit)
         for _ in range(6):
             client.get_stock(keys[:3])
     assert rms_sandbox.counters()["statuses"][BULK_GET] == {"200": 6}

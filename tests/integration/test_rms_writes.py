@@ -24,7 +24,7 @@ def test_a_relative_write_with_an_unknown_outcome_is_applied_exactly_once(rms_sa
     keys = _in_stock(rms_sandbox, 3)
     before = rms_sandbox.stock()
     rms_sandbox.set_faults({"function": BULK_UPSERT, "kind": kind, "times": 1})
-    with rms_client(rms_sandbox, timeout_s=0.3) as client:
+    with rms_client(rms_sandbox, timeout_s=0.6) as client:
         report = client.upsert([StockChange(k, 5) for k in keys], UpsertMode.RELATIVE)
     assert _deltas(before, rms_sandbox.stock(), keys) == [5, 5, 5]
     assert rms_sandbox.counters()["writes_applied"][BULK_UPSERT] == 1
@@ -35,7 +35,7 @@ def test_a_single_sku_put_that_times_out_after_applying_is_not_sent_again(rms_sa
     (key,) = _in_stock(rms_sandbox, 1)
     before = rms_sandbox.stock()
     rms_sandbox.set_faults({"function": PUT_ONE, "kind": "timeout", "times": 1})
-    with rms_client(rms_sandbox, timeout_s=0.3) as client:
+    with rms_client(rms_sandbox, timeout_s=0.6) as client:
         client.put_one(StockChange(key, -1), UpsertMode.RELATIVE)
     assert _deltas(before, rms_sandbox.stock(), [key]) == [-1]
     assert requests_of(rms_sandbox, PUT_ONE) == 1
@@ -51,7 +51,7 @@ def test_an_order_during_the_unknown_outcome_leaves_that_sku_unknown_and_named(r
 
     placed: list[str] = []
     rms_sandbox.set_faults({"function": BULK_UPSERT, "kind": "timeout", "times": 1})
-    client = rms_client(rms_sandbox, FakeClock(on_sleep=order_while_settling), timeout_s=0.3, settle_s=0.5)
+    client = rms_client(rms_sandbox, FakeClock(on_sleep=order_while_settling), timeout_s=0.6, settle_s=0.5)
     with client, pytest.raises(WriteOutcomeUnknown) as caught:
         client.upsert([StockChange(changed, 5), StockChange(clean, 5)], UpsertMode.RELATIVE)
     error = caught.value
