@@ -142,3 +142,21 @@ def test_demo_starts_the_sandbox_and_pulls_from_it(tmp_path):
     assert "RMS在庫 / RMS stock: 20 SKU" in result.output.splitlines()
     book = openpyxl.load_workbook(tmp_path / "zaiko-rms.xlsx", read_only=True)
     assert book.sheetnames == ["RMS在庫", "受注"] and book["RMS在庫"].max_row == 21
+
+
+def test_the_sandbox_banner_never_prints_credentials_taken_from_the_environment():
+    from rich.console import Console
+
+    from zaiko_xl.entrypoints.rms_output import sandbox_banner
+    from zaiko_xl.sandbox.config import SandboxConfig
+    from zaiko_xl.sandbox.seed import build_state
+    from zaiko_xl.sandbox.server import SandboxServer
+
+    config = SandboxConfig.from_env({"ZAIKO_RMS_SERVICE_SECRET": "SPreal-secret", "ZAIKO_RMS_LICENSE_KEY": "SLreal-key"})
+    server = SandboxServer(build_state(config, skus=5, seed=1))
+    console = Console(record=True, width=200)
+    sandbox_banner(server, console)
+    server.stop()
+    text = console.export_text()
+    assert "SPreal-secret" not in text and "SLreal-key" not in text
+    assert "accepting the credentials from ZAIKO_RMS_SERVICE_SECRET / ZAIKO_RMS_LICENSE_KEY" in text

@@ -87,7 +87,7 @@ class _Retriable:
 
 def esa_header(service_secret: str, license_key: str) -> str:
     """``ESA base64(serviceSecret:licenseKey)`` (rms-api.md §1)."""
-    return "ESA " + b64encode(f"{service_secret}:{license_key}".encode("ascii")).decode("ascii")
+    return "ESA " + b64encode(f"{service_secret}:{license_key}".encode()).decode("ascii")
 
 
 class RmsTransport:

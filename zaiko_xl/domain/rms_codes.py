@@ -60,8 +60,8 @@ def variant_id_problem(value: str) -> CodeProblem | None:
     return _code_problem("variantId", value, VARIANT_ID_PATTERN, "a-z A-Z 0-9 - _")
 
 
-_FAST_MANAGE_NUMBER = re.compile(r"[a-z0-9_\-]{1,%d}" % MAX_CODE_BYTES)
-_FAST_VARIANT_ID = re.compile(r"[A-Za-z0-9_\-]{1,%d}" % MAX_CODE_BYTES)
+_FAST_MANAGE_NUMBER = re.compile(rf"[a-z0-9_\-]{{1,{MAX_CODE_BYTES}}}")
+_FAST_VARIANT_ID = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CODE_BYTES}}}")
 
 
 def is_valid_key(manage_number: str, variant_id: str) -> bool:
