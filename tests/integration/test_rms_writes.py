@@ -143,3 +143,17 @@ def test_a_shop_not_migrated_to_skus_gets_rms_code_ie1105(rms_sandbox):
     with rms_client(rms_sandbox) as client, pytest.raises(ApiRejected) as caught:
         client.upsert([StockChange(k, 1) for k in keys], UpsertMode.ABSOLUTE)
     assert caught.value.code == "E304" and caught.value.context["rms_code"] == "IE1105"
+
+
+def test_when_reading_back_fails_too_the_whole_batch_is_reported_unknown(rms_sandbox):
+    keys = _in_stock(rms_sandbox, 2)
+    before = rms_sandbox.stock()
+    rms_sandbox.set_faults({"function": BULK_UPSERT, "kind": "timeout", "times": 1})
+    clock = FakeClock(on_sleep=lambda s: s == 0.5 and rms_sandbox.set_faults(
+        {"function": "inventories.bulk.get", "kind": "503", "rate": 1.0}))  # RMS goes down while we settle
+    with rms_client(rms_sandbox, clock, timeout_s=0.6, settle_s=0.5) as client, \
+            pytest.raises(WriteOutcomeUnknown) as caught:
+        client.upsert([StockChange(k, 1) for k in keys], UpsertMode.RELATIVE)
+    assert caught.value.context["unknown_keys"] == [str(k) for k in keys]
+    assert caught.value.context["applied"] == 0
+    assert _deltas(before, rms_sandbox.stock(), keys) == [1, 1]  # it was applied: reporting it unknown was right

@@ -179,7 +179,12 @@ class Upserter:
     def _settle_unknown(self, pending: Sequence[StockChange], mode: UpsertMode, before: Mapping[RmsSkuKey, Snapshot],
                         tally: _Tally, detail: str) -> list[StockChange]:
         self._clock.sleep(self._settle_s)
-        after = self._read([c.key for c in pending])
+        try:
+            after = self._read([c.key for c in pending])
+        except ApiError as exc:  # cannot read back: every SKU of the batch stays unknown
+            raise WriteOutcomeUnknown(endpoint=self._endpoint.function, sku=_name(pending),
+                                      detail=f"{detail}; reading back failed: {exc.render('en')}",
+                                      unknown_keys=[str(c.key) for c in pending], not_applied_keys=[]) from exc
         tally.read_backs += 1
         applied, untouched, unknown = settle(pending, mode, before, after)
         tally.applied.extend(c.key for c in applied)
