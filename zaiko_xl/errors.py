@@ -600,6 +600,12 @@ class WorkbookWriteFailed(StateError):
     message_en = "Could not save workbook {file} ({detail}). The original file is unchanged."
 
 
+class WorkbookExists(StateError):
+    code = "E511"
+    message_ja = "ブック {file} は既にあります。新しいブックで上書きしません。"
+    message_en = "Workbook {file} already exists; a new workbook is not written over it."
+
+
 # ---------------------------------------------------------------- E9xx
 class NotBuiltYet(ZaikoError):
     code = "E901"

@@ -139,11 +139,14 @@ def test_the_sandbox_command_serves_prints_demo_credentials_and_stops_on_ctrl_c(
 
 
 def test_demo_starts_the_sandbox_and_pulls_from_it(tmp_path):
+    from zaiko_xl.sample_shop import generate
+
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--skus", "20", "--seed", "3"])
     assert result.exit_code == 0, result.output
-    assert "RMS在庫 / RMS stock: 20 SKU" in result.output.splitlines()
+    rms_skus = len(generate(skus=20, seed=3).rms_stock)
+    assert any(line.startswith("│ RMS在庫 / RMS stock") and f"│ {rms_skus} SKU" in line for line in result.output.splitlines())
     book = openpyxl.load_workbook(tmp_path / "zaiko-rms.xlsx", read_only=True)
-    assert book.sheetnames == ["RMS在庫", "受注"] and book["RMS在庫"].max_row == 21
+    assert book.sheetnames == ["RMS在庫", "受注"] and book["RMS在庫"].max_row == rms_skus + 1
 
 
 def test_the_sandbox_banner_never_prints_credentials_taken_from_the_environment():

@@ -294,3 +294,20 @@ def test_a_column_inserted_by_a_person_stops_the_write(workbook, tmp_path):
         write_sheets(changed, {"在庫比較": reconcile_rows(3)}, keep_user_edits=False)
     assert err.value.render().startswith("E231 ファイル changed.xlsm シート「在庫比較」 7行目 列「C」: 見出しが「メモ」になっています")
     assert changed.read_bytes() == original
+
+
+def test_create_workbook_fills_the_users_sheets_of_a_new_copy_and_never_overwrites(tmp_path):
+    from zaiko_xl.adapters.workbook_file import create_workbook
+    from zaiko_xl.errors import WorkbookExists
+
+    template = Path(__file__).parents[2] / "workbook" / "template.xlsm"
+    target = tmp_path / "shop.xlsm"
+    items = pd.DataFrame({"sku": ["A-1", "B-2"], "name": ["シャツ", "帽子"], "unit_cost": [500, 800]})
+    create_workbook(template, target, {"商品マスタ": items})
+    back = read_sheet(target, "商品マスタ")
+    assert list(back["sku"]) == ["A-1", "B-2"] and list(back["unit_cost"]) == [500, 800]
+    before = target.read_bytes()
+    with pytest.raises(WorkbookExists):
+        create_workbook(template, target, {"商品マスタ": items.iloc[:1]})
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.xlsm"]

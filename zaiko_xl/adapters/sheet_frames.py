@@ -27,15 +27,18 @@ Problem = tuple[int, int, ZaikoError]  # (Excel row, column index, error): repor
 
 
 # ---------------------------------------------------------------- writing
-def resolve_update(name: str, value: SheetUpdate | pd.DataFrame) -> tuple[Sheet, SheetUpdate]:
+def resolve_update(name: str, value: SheetUpdate | pd.DataFrame, *,
+                   allow_user_sheets: bool = False) -> tuple[Sheet, SheetUpdate]:
     """The sheet and its update, checked against columns.py before anything is written.
+
+    ``allow_user_sheets`` is only for filling a brand-new workbook (``create_workbook``).
 
     Raises:
         ValueError: a sheet the user owns, or a column or cell name not on the sheet (a bug in the caller).
         TableTooLarge: more rows than the sheet's formats, validation and highlights cover.
     """
     spec = sheet(name)
-    if spec.owner is not Owner.ZAIKO:
+    if spec.owner is not Owner.ZAIKO and not allow_user_sheets:
         raise ValueError(f"sheet {spec.name} belongs to the user; zaiko-xl never writes it")
     update = value if isinstance(value, SheetUpdate) else SheetUpdate(rows=value)
     unknown = sorted(set(update.cells) - set(spec.cell_refs()))

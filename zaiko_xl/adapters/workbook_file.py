@@ -38,6 +38,7 @@ from zaiko_xl.errors import (
     SheetLayoutChanged,
     SheetMissing,
     UnreadableFile,
+    WorkbookExists,
     WorkbookLocked,
     WorkbookWriteFailed,
     where,
@@ -125,7 +126,8 @@ class WorkbookFile:
             raise UnreadableFile(**where(str(self.path)), detail="ファイルがありません / no such file")
 
     # ------------------------------------------------------------ writing
-    def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame]) -> WriteReport:
+    def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame], *,
+                     _allow_user_sheets: bool = False) -> WriteReport:
         """Replace rows and named cells of zaiko-xl's own sheets in one atomic save.
 
         Args:
@@ -138,7 +140,7 @@ class WorkbookFile:
         """
         self._check_readable()
         ensure_unlocked(self.path)
-        todo = [resolve_update(name, value) for name, value in updates.items()]
+        todo = [resolve_update(name, value, allow_user_sheets=_allow_user_sheets) for name, value in updates.items()]
         kept = 0
         if self.keep_user_edits:
             todo, kept = self._carry_edits(todo)
@@ -250,6 +252,29 @@ def _verify(tmp: Path, written: list[str], replace: Mapping[str, Iterable[bytes]
             with zf.open(name) as member:
                 while member.read(1 << 20):
                     pass
+
+
+def create_workbook(template: Path, path: Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
+    """A new workbook at ``path``: a copy of ``template`` with sheets filled in, the user's own included.
+
+    This is for a workbook nobody has edited yet (the demo, a shop's first set-up from its
+    master files); it refuses an existing ``path``, so it can never overwrite a person's work.
+
+    Raises:
+        WorkbookExists: ``path`` exists; nothing was written.
+    """
+    if path.exists():
+        raise WorkbookExists(file=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.zaiko-new")
+    shutil.copyfile(template, staging)
+    try:
+        WorkbookFile(staging, backups=0, keep_user_edits=False).write_sheets(sheets, _allow_user_sheets=True)
+        os.replace(staging, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            staging.unlink()
+    return path
 
 
 def read_sheet(path: Path, name: str) -> pd.DataFrame:

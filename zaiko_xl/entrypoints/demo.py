@@ -8,6 +8,7 @@ sandbox, reconcile, reorder, push, kpi) to the list.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,9 @@ class DemoRun:
     workbook: Path | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     summary: list[tuple[str, str]] = field(default_factory=list)  # (label ja / en, value)
+    resources: ExitStack = field(default_factory=ExitStack)  # closed when the demo ends (the sandbox)
+    sandbox_url: str | None = None
+    credentials: dict[str, str] = field(default_factory=dict)
 
 
 def _generate(run: DemoRun) -> None:
@@ -93,12 +97,44 @@ def _write_workbook(run: DemoRun) -> None:
     run.summary.append(("ブック / workbook", str(run.workbook)))
 
 
+def _start_sandbox(run: DemoRun) -> None:
+    from zaiko_xl.sandbox.config import SandboxConfig
+    from zaiko_xl.sandbox.seed import from_sample_shop, seed_state
+    from zaiko_xl.sandbox.server import SandboxServer
+    from zaiko_xl.sandbox.state import SandboxState
+
+    config = SandboxConfig(orders_per_s=0.5)
+    state = seed_state(SandboxState(config), *from_sample_shop(run.shop))
+    server = run.resources.enter_context(SandboxServer(state, seed=run.seed))
+    run.sandbox_url = server.base_url
+    run.credentials = {"service_secret": config.service_secret, "license_key": config.license_key}
+    run.summary.append(("RMS サンドボックス / RMS sandbox", server.base_url))
+
+
+def _pull_rms(run: DemoRun) -> None:
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.services.pull import pull_rms
+
+    settings = load_settings(run.out / "zaiko.toml", rms={"base_url": run.sandbox_url, **run.credentials})
+    with bootstrap.build_rms_client(settings) as rms:
+        result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(run.out / "zaiko.xlsm"),
+                          now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
+                          warn_days=settings.rms.license_warn_days)
+    run.facts["rms_pull"] = result
+    run.summary += [("RMS在庫 / RMS stock", f"{len(result.stock):,} SKU"),
+                    ("RMS受注 / RMS order lines", f"{len(result.orders):,}"),
+                    ("ライセンス / license", result.license.render())]
+
+
 Step = Callable[[DemoRun], None]
 STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
     ("店舗のファイルを書き出し / write the shop's files", _write_files),
     ("デモブックを作成 / write the demo workbook", _write_workbook),
+    ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
+    ("RMS から取込 / pull from RMS", _pull_rms),
 ]
 
 
@@ -109,10 +145,11 @@ def run_demo(*, out: Path, skus: int, seed: int, console: Console, as_of: dateti
     moment = as_of or datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None, second=0, microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
     run = DemoRun(out=out, skus=skus, seed=seed, as_of=moment)
-    for label, step in STEPS:
-        with console.status(label):
-            step(run)
-        console.print(f"[green]✓[/] {label}")
+    with run.resources:
+        for label, step in STEPS:
+            with console.status(label):
+                step(run)
+            console.print(f"[green]✓[/] {label}")
     table = Table(title="zaiko-xl デモ / demo", show_header=False)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
