@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,13 +31,22 @@ def normalise_code(code: str) -> str:
     return _SPACES.sub("", _HYPHENS.sub("-", text)).casefold()
 
 
-def _normalised(codes: np.ndarray) -> list[str]:
-    """normalise_code for many codes; plain ASCII codes take the fast path (lower case)."""
+def normalise_rms_key(key: str) -> str:
+    """``manage_number:variant_id``: the manage number case-folded, the variant id case kept."""
+    manage, _, variant = str(key).partition(":")
+    text = unicodedata.normalize("NFKC", variant)
+    return normalise_code(manage) + ":" + _SPACES.sub("", _HYPHENS.sub("-", text))
+
+
+def _normalised(codes: np.ndarray, fold: Callable[[str], str]) -> list[str]:
+    """``fold`` for many codes; plain ASCII codes take the fast path (lower case) with normalise_code."""
+    if fold is not normalise_code:
+        return [fold(c) for c in codes]
     return [c.lower() if c.isascii() and c.isprintable() and " " not in c else normalise_code(c) for c in codes]
 
 
-def resolve_codes(raw: pd.Series, exact: pd.Series, skus: pd.Series,
-                  mapped: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+def resolve_codes(raw: pd.Series, exact: pd.Series, skus: pd.Series, mapped: pd.Series | None = None,
+                  fold: Callable[[str], str] = normalise_code) -> tuple[np.ndarray, np.ndarray]:
     """REPLACE with domain/sku.py. Raw codes -> (row index into ``skus`` or -1, match label).
 
     Args:
@@ -44,6 +54,7 @@ def resolve_codes(raw: pd.Series, exact: pd.Series, skus: pd.Series,
         exact: the code each SKU carries in that source (aligned with ``skus``).
         skus: the master codes.
         mapped: optional alternative code per SKU from the mapping sheet (aligned with ``skus``).
+        fold: the normalisation (``normalise_rms_key`` for RMS keys).
     """
     raw_codes = raw.astype(str).to_numpy(dtype=object)
     pos = _first_positions(pd.Index(exact.astype(str).to_numpy(dtype=object)), raw_codes)
@@ -57,10 +68,10 @@ def resolve_codes(raw: pd.Series, exact: pd.Series, skus: pd.Series,
     if len(todo):
         exact_codes = exact.astype(str).to_numpy(dtype=object)
         sku_codes = skus.astype(str).to_numpy(dtype=object)
-        keys = _normalised(exact_codes)
-        if not np.array_equal(exact_codes, sku_codes):
-            keys = keys + _normalised(sku_codes)
-        found = _first_positions(pd.Index(keys), np.array(_normalised(raw_codes[todo]), dtype=object))
+        keys = _normalised(exact_codes, fold)
+        if fold is normalise_code and not np.array_equal(exact_codes, sku_codes):
+            keys = keys + _normalised(sku_codes, fold)
+        found = _first_positions(pd.Index(keys), np.array(_normalised(raw_codes[todo], fold), dtype=object))
         found = np.where(found >= len(exact_codes), found - len(exact_codes), found)
         pos[todo] = found
         match[todo[found >= 0]] = "normalised"

@@ -88,7 +88,7 @@ def _unknown(r: _Row) -> tuple[str, str]:
 
 
 def _ledger_off(r: _Row) -> tuple[str, str]:
-    return (f"台帳 {_n(r['ledger_balance'])} / 倉庫 {_n(r['P'])}: 差 {_s(r['r'])}、未計上の入荷・返品なし。倉庫を正とします",
+    return (f"台帳 {_n(r['ledger_balance'])} に対し倉庫 {_n(r['P'])}: 差 {_s(r['r'])}、未計上の入荷・返品なし。倉庫を正とします",
             f"ledger {_n(r['ledger_balance'])} vs warehouse {_n(r['P'])}: {_s(r['r'])}, no unbooked receipt "
             f"or return; the warehouse is taken as right")
 
@@ -127,7 +127,7 @@ def _behind(r: _Row) -> tuple[str, str]:
 
 def _rms_off(r: _Row) -> tuple[str, str]:
     buf, buf_en = (f" − 予備 {int(r['buffer'])}", f" − buffer {int(r['buffer'])}") if r["buffer"] else ("", "")
-    return (f"RMS {_n(r['rms_quantity'])} / 計算値 {_n(r['E'])} (倉庫 {_n(r['P'])} − 引当 {_n(r['allocated'])}{buf}): "
+    return (f"RMS {_n(r['rms_quantity'])} に対し計算値 {_n(r['E'])} (倉庫 {_n(r['P'])} − 引当 {_n(r['allocated'])}{buf}): "
             f"差 {_s(r['g'])}、説明できる入出荷・受注なし",
             f"RMS {_n(r['rms_quantity'])} vs expected {_n(r['E'])} (warehouse {_n(r['P'])} − allocated "
             f"{_n(r['allocated'])}{buf_en}): {_s(r['g'])}, no movement or order explains it")

@@ -6,10 +6,11 @@ pull, 1 = the one before, ...), ``sku``, ``raw_cause``, ``cause``, ``lag_since``
 absent from a pull agreed in it.
 
 Hand edits: the comparison sheet is read back before it is rewritten. A row counts as
-edited by hand when 反映 is ticked, or when its 確定在庫 differs from the suggestion the
-journal recorded for that SKU in the last pull (blank = blank), or, when the journal has
-no suggestion for the SKU, when 確定在庫 is not blank. Edited rows keep the person's
-確定在庫 and 反映; every other column is refreshed.
+edited by hand when 反映 is ticked, or when its 確定在庫 is not blank and differs from the
+suggestion the journal recorded for that SKU in the last pull (or the journal has no
+suggestion for it). Edited rows keep the person's 確定在庫 and 反映; every other column is
+refreshed. Emptying a 確定在庫 cell (and leaving 反映 unticked) hands the row back to the
+suggestion.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def streaks(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame
     n = len(current)
     if history is None or history.empty:
         return pd.DataFrame({"diff_streak": np.zeros(n, np.int64), "delay_streak": np.zeros(n, np.int64)})
+    history = history[history["cause"] != "一致"]  # the journal keeps differences only; be strict anyway
     diff = _leading_run(history[["sku", "run_index"]])
     same_lag = history[history["raw_cause"] == DELAY].merge(
         current.loc[current["raw_cause"] == DELAY, ["sku", "lag_since"]], on=["sku", "lag_since"])
@@ -70,8 +72,8 @@ def keep_hand_edits(result: pd.DataFrame, sheet: pd.DataFrame | None,
         last_suggested.drop_duplicates("sku", keep="last").set_index("sku")["suggested"].astype("Int64")
     has_last = out["sku"].isin(known.index)
     last = out["sku"].map(known).astype("Int64")
-    same = (confirmed.isna() & last.isna()) | (confirmed == last).fillna(False)
-    edited = on_sheet & (ticked | (has_last & ~same) | (~has_last & confirmed.notna()))
+    differs = confirmed.notna() & (~has_last | last.isna() | (confirmed != last).fillna(True))
+    edited = on_sheet & (ticked | differs)
     out["confirmed"] = out["suggested"].where(~edited, confirmed)
     out["push"] = ticked & edited
     out["edited"] = edited.to_numpy(dtype=bool)

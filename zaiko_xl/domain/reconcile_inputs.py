@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain._reconcile_standins import explode_bom, resolve_codes
+from zaiko_xl.domain._reconcile_standins import explode_bom, normalise_rms_key, resolve_codes
 from zaiko_xl.domain.model import MovementKind
 
 _SIGN = {k.value: k.sign for k in MovementKind}
@@ -79,7 +79,8 @@ def _add_warehouse(out: pd.DataFrame, items: pd.DataFrame, wh: pd.DataFrame) -> 
 def _add_rms(out: pd.DataFrame, items: pd.DataFrame, rms: pd.DataFrame) -> pd.DataFrame:
     key = lambda m, v: m.astype(str) + ":" + v.astype(str)  # noqa: E731
     raw = key(rms["manage_number"], rms["variant_id"])
-    pos, match = resolve_codes(raw, key(items["manage_number"], items["variant_id"]), items["sku"])
+    pos, match = resolve_codes(raw, key(items["manage_number"], items["variant_id"]), items["sku"],
+                               fold=normalise_rms_key)
     n, hit = len(out), pos >= 0
     qty = np.zeros(n, dtype=np.int64)
     np.add.at(qty, pos[hit], rms["quantity"].to_numpy(dtype=np.int64)[hit])
