@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.fakes import FakeComparisonSheet, FakeReconcileSources
-from tests.unit.test_reconcile_planted import frames_of
+from tests.unit.reconcile_rows import frames_of
 from zaiko_xl.adapters.journal_schema import MIGRATIONS, connect
 from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
 from zaiko_xl.domain.reconcile import ReconcileParams

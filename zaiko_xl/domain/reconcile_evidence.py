@@ -45,6 +45,10 @@ class _Row:
         return self._x[key][self._i]
 
 
+def _z(v: float) -> float:
+    return 0.0 if v != v else float(v)  # NaN -> 0
+
+
 def _n(v: float) -> str:
     return "-" if np.isnan(v) else f"{int(v)}"
 
@@ -102,7 +106,7 @@ def _set_double(r: _Row) -> tuple[str, str]:
 def _pending_parts(r: _Row) -> tuple[str, str]:
     parts = [(r["pending_inbound"], "入荷", "inbound"), (r["pending_returns"], "返品", "return"),
              (r["pending_cancels"], "キャンセル戻し", "cancellation return")]
-    shown = [(q, ja, en) for q, ja, en in parts if np.nan_to_num(q) != 0]
+    shown = [(q, ja, en) for q, ja, en in parts if _z(q) != 0]
     return "、".join(f"{ja} {_s(q)}" for q, ja, _ in shown), ", ".join(f"{en} {_s(q)}" for q, _, en in shown)
 
 
@@ -113,8 +117,8 @@ def _rms_unbooked(r: _Row) -> tuple[str, str]:
 
 
 def _behind(r: _Row) -> tuple[str, str]:
-    inbound, moved = np.nan_to_num(r["inbound_after_rms"]), np.nan_to_num(r["moved_after_rms"])
-    orders, change = np.nan_to_num(r["orders_after_rms"]), np.nan_to_num(r["alloc_change_after_rms"])
+    inbound, moved = _z(r["inbound_after_rms"]), _z(r["moved_after_rms"])
+    orders, change = _z(r["orders_after_rms"]), _z(r["alloc_change_after_rms"])
     parts = [(inbound, "入荷", "inbound"), (moved - inbound, "その他の入出庫", "other movements"),
              (-orders, "新規受注", "new orders"), (orders - change, "引当の解除", "allocations released")]
     shown = [(q, ja, en) for q, ja, en in parts if q != 0]
