@@ -23,8 +23,8 @@ def describe(x: dict[str, np.ndarray]) -> np.ndarray:
         base = str(row["kind"]).removesuffix("_persistent")
         ja, en = _TEXT[base](row)
         if str(row["kind"]).endswith("_persistent"):
-            ja = f"{row['delay_streak']} 回前の取込から遅延が解消していません。{ja}"
-            en = f"the delay has not cleared for {row['delay_streak']} pulls; {en}"
+            ja = f"遅延が {row['delay_streak'] + 1} 回連続で解消していません (連携の分断)。{ja}"
+            en = f"the delay has not cleared in {row['delay_streak'] + 1} pulls in a row (a broken link); {en}"
         elif row["cause"] == "分断" and row["streak"] > 1:
             ja, en = f"{ja} ({row['streak']} 回連続)", f"{en} ({row['streak']} pulls in a row)"
         if base not in ("code_normalised", "orphan_code") and "normalised" in (row["wh_match"], row["rms_match"]):
@@ -99,7 +99,7 @@ def _ledger_off(r: _Row) -> tuple[str, str]:
 
 def _set_double(r: _Row) -> tuple[str, str]:
     return (f"セットに割り当てた {int(r['taken'])} 個を単品にも表示 (RMS {_n(r['rms_quantity'])}、単品分 {_n(r['E'])})",
-            f"the {int(r['taken'])} units given to sets are also shown for the single "
+            f"units given to sets ({int(r['taken'])}) are also shown for the single "
             f"(RMS {_n(r['rms_quantity'])}, single's share {_n(r['E'])})")
 
 
