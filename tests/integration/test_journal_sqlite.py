@@ -105,3 +105,18 @@ def test_a_damaged_journal_gives_a_clear_error(tmp_path):
     with pytest.raises(JournalUnreadable) as err:
         SqliteReconcileHistory(path).previous(3)
     assert err.value.code == "E505" and str(path) in err.value.render()
+
+
+def test_a_later_migration_is_applied_once_to_an_existing_journal(tmp_path, monkeypatch):
+    import zaiko_xl.adapters.journal_schema as schema
+
+    path = tmp_path / "j.sqlite"
+    connect(path).close()
+    later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "push journal", "CREATE TABLE push_run (run_id TEXT PRIMARY KEY)"))
+    monkeypatch.setattr(schema, "MIGRATIONS", later)
+    for _ in range(2):
+        conn = schema.connect(path)
+        rows = conn.execute("SELECT version, description FROM schema_version ORDER BY version").fetchall()
+        conn.execute("INSERT OR IGNORE INTO push_run VALUES ('p1')")
+        conn.close()
+    assert rows[-1] == (later[-1][0], "push journal") and len(rows) == len(later)
