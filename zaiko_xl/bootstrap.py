@@ -16,10 +16,12 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
     from zaiko_xl.adapters.rms_http import HttpRmsClient
     from zaiko_xl.adapters.template_build import VbaModule
     from zaiko_xl.adapters.workbook_file import WorkbookFile
     from zaiko_xl.config import Settings
+    from zaiko_xl.domain.reconcile import ReconcileParams
     from zaiko_xl.ports import FrameSink, HolidaySource, ReorderSink, ReorderSource, RmsCsvSink, StockTableSource
     from zaiko_xl.services.reorder import ReorderParams
 
@@ -162,3 +164,19 @@ def build_rms_csv_sink(path: Path) -> RmsCsvSink:
     from zaiko_xl.adapters.rms_csv import Cp932CsvSink
 
     return Cp932CsvSink(path)
+
+
+def reconcile_params(settings: Settings) -> ReconcileParams:
+    """Reconciliation tunables from the settings (buffer from [push])."""
+    from zaiko_xl.domain.reconcile import ReconcileParams
+
+    rc = settings.reconcile
+    return ReconcileParams(tolerance=rc.tolerance, tolerance_by_group=dict(rc.tolerance_by_group),
+                           buffer=settings.push.buffer, delay_max_pulls=rc.delay_max_pulls)
+
+
+def reconcile_history(settings: Settings) -> SqliteReconcileHistory:
+    """The journal's reconcile history (SQLite file at ``journal.path``)."""
+    from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
+
+    return SqliteReconcileHistory(settings.resolve(settings.journal.path), keep_pulls=settings.reconcile.keep_pulls)

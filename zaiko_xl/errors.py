@@ -604,6 +604,20 @@ class WorkbookExists(StateError):
     code = "E511"
     message_ja = "ブック {file} は既にあります。新しいブックで上書きしません。"
     message_en = "Workbook {file} already exists; a new workbook is not written over it."
+class JournalTooNew(StateError):
+    code = "E504"
+    message_ja = "ジャーナル {journal} は新しい版の zaiko-xl で作られています (版 {found}、この版は {known} まで)。"
+    message_en = "The journal {journal} was made by a newer zaiko-xl (schema {found}; this version knows up to {known})."
+    hint_ja = "zaiko-xl を更新してください。"
+    hint_en = "Update zaiko-xl."
+
+
+class JournalUnreadable(StateError):
+    code = "E505"
+    message_ja = "ジャーナル {journal} を読み書きできません: {detail}"
+    message_en = "Cannot read or write the journal {journal}: {detail}"
+    hint_ja = "ファイルが壊れている場合は別名で退避すると、新しいジャーナルで続行できます (差異の履歴は失われます)。"
+    hint_en = "If the file is damaged, move it aside to continue with a new journal (the history of differences is lost)."
 
 
 # ---------------------------------------------------------------- E9xx

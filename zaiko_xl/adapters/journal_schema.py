@@ -1,0 +1,87 @@
+"""The journal's SQLite schema: the one place where its tables are created and migrated.
+
+The journal is one SQLite file beside the workbook (``Settings.journal.path``), shared by
+reconciliation (tables ``reconcile_*``) and pushes (tables ``push_*``, added as a later
+migration). ``schema_version`` lists every applied migration. To change the schema, append
+a migration to ``MIGRATIONS`` (never edit an applied one); ``connect`` applies what is
+missing, in one transaction each.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from zaiko_xl.errors import JournalTooNew, JournalUnreadable
+
+# (version, description, SQL script); append only.
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "reconcile history", """
+        CREATE TABLE reconcile_run (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id       TEXT NOT NULL UNIQUE,
+            at           TEXT NOT NULL,          -- ISO time the run was made (JST)
+            as_of        TEXT NOT NULL,          -- ISO time the numbers are as of (JST)
+            sku_count    INTEGER NOT NULL,
+            summary_json TEXT NOT NULL           -- counts per cause, units at risk
+        );
+        CREATE TABLE reconcile_difference (      -- rows of a run whose cause is not 一致
+            seq          INTEGER NOT NULL REFERENCES reconcile_run(seq) ON DELETE CASCADE,
+            sku          TEXT NOT NULL,
+            cause        TEXT NOT NULL,          -- final cause label (遅延 分断 表記揺れ セット 未反映 不明)
+            raw_cause    TEXT NOT NULL,          -- cause before the persistence rule
+            kind         TEXT NOT NULL,          -- the rule that fired
+            diff_rms     INTEGER,
+            diff_ledger  INTEGER,
+            suggested    INTEGER,
+            lag_since    TEXT,                   -- for 遅延: RMS's last update or the warehouse file's time
+            PRIMARY KEY (seq, sku)
+        ) WITHOUT ROWID;
+        CREATE TABLE reconcile_suggestion (      -- the latest suggestion per SKU (hand-edit detection)
+            sku          TEXT PRIMARY KEY,
+            suggested    INTEGER,
+            seq          INTEGER NOT NULL
+        ) WITHOUT ROWID;
+    """),
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (or create) the journal and bring its schema up to date."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)  # explicit BEGIN/COMMIT below
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn, path)
+    except sqlite3.Error as exc:
+        raise JournalUnreadable(journal=str(path), detail=str(exc)) from exc
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                 "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    known = MIGRATIONS[-1][0]
+    if current > known:
+        raise JournalTooNew(journal=str(path), found=current, known=known)
+    for version, description, script in MIGRATIONS:
+        if version <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                         (version, description, datetime.now().isoformat(timespec="seconds")))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit on its own)."""
+    cleaned = "\n".join(line.split("--")[0] for line in script.splitlines())
+    return [s.strip() for s in cleaned.split(";") if s.strip()]
