@@ -218,7 +218,7 @@ def _summary(daily, delays, causes, phase, sale) -> tuple[pd.DataFrame, pd.DataF
 def _trend(daily, delays, calendar: KpiCalendar, axis: DayAxis, sale: np.ndarray) -> pd.DataFrame:
     """KPI values per week (Monday first) or month, for normal, sale and all days."""
     days = pd.date_range(calendar.start, periods=axis.days, freq="D")
-    starts = days - pd.to_timedelta(days.weekday, unit="D") if calendar.trend == "week" else days.to_period("M").start_time
+    starts = days - pd.to_timedelta(days.day_of_week, unit="D") if calendar.trend == "week" else days.to_period("M").start_time
     bucket, periods = pd.factorize(starts, sort=True)
     frames = []
     for kind_codes, kinds in ((bucket * 2 + sale, DAY_KINDS), (bucket, ("all",))):
