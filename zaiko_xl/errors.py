@@ -307,8 +307,8 @@ class KpiInputInvalid(OpsError):
 
 class KpiNoData(OpsError):
     code = "E702"
-    message_ja = "KPI を計算できる履歴がありません ({journal}、期間 {start}〜{end})。"
-    message_en = "No history to compute KPIs from ({journal}, {start} to {end})."
+    message_ja = "KPI を計算できる履歴がありません (期間 {start}〜{end})。"
+    message_en = "No history to compute KPIs from ({start} to {end})."
     hint_ja = "zaiko-xl pull を毎日実行すると履歴が貯まります (導入前の基準値もこの履歴から取ります)。"
     hint_en = "Run `zaiko-xl pull` daily to build the history (the pre-go-live baseline comes from it too)."
 

@@ -11,9 +11,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from zaiko_xl.domain.kpi import KpiInputs
+    from zaiko_xl.domain.kpi_result import KpiResult
     from zaiko_xl.domain.notify import Delivery, Notice
     from zaiko_xl.domain.runs import RunRecord
 
@@ -49,11 +52,13 @@ class KpiRecorder(Protocol):
 
 
 class BaselineStore(Protocol):
-    """The baseline (導入前の基準値) frozen when the shop went live."""
+    """The baseline (導入前の基準値) frozen at the first report after go-live."""
 
-    def load_baseline(self) -> pd.DataFrame | None: ...
+    def load_baseline(self) -> tuple[date, pd.DataFrame] | None:
+        """The go-live date it was frozen for and its rows (kpi, days, value, numerator, denominator)."""
+        ...
 
-    def save_baseline(self, summary: pd.DataFrame) -> None: ...
+    def save_baseline(self, go_live: date, rows: pd.DataFrame) -> None: ...
 
 
 class RunLog(Protocol):
@@ -108,3 +113,19 @@ class HealthProbe(Protocol):
     def check_workbook_unlocked(self) -> None: ...
 
     def check_journal_writable(self) -> None: ...
+
+
+class KpiReportFiles(Protocol):
+    """Renders a KPI result: the HTML page and the standalone KPI workbook."""
+
+    def html(self, result: KpiResult, path: Path) -> Path: ...
+
+    def html_text(self, result: KpiResult) -> str: ...
+
+    def workbook(self, result: KpiResult, path: Path) -> Path: ...
+
+
+class ReportMailer(Protocol):
+    """Sends one e-mail (text, with an optional HTML alternative) to the configured recipients."""
+
+    def send_mail(self, subject: str, text: str, html: str | None = None) -> None: ...

@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS kpi_returns (
     PRIMARY KEY (sku_id, reference, received_at));
 CREATE TABLE IF NOT EXISTS kpi_item_costs (sku_id INTEGER PRIMARY KEY, unit_cost INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kpi_baseline (
-    kpi TEXT NOT NULL, days TEXT NOT NULL, value REAL, numerator REAL, denominator REAL,
+    kpi TEXT NOT NULL, days TEXT NOT NULL, value REAL, numerator REAL, denominator REAL, go_live TEXT NOT NULL,
     captured_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (kpi, days));
 CREATE TABLE IF NOT EXISTS ops_runs (
     run_id TEXT PRIMARY KEY, command TEXT NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER,

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from zaiko_xl.domain import notify as n
+from zaiko_xl.domain.kpi import DEFINITIONS
+from zaiko_xl.domain.kpi_result import KpiResult
 from zaiko_xl.domain.runs import PUSH_COMMANDS, RunRecord
-from zaiko_xl.errors import ApiError, NotifyFailed
+from zaiko_xl.errors import ApiError, NotifyFailed, NotifyNotConfigured
 from zaiko_xl.ports import LicenseSource, Notifier, NotifyState, RunLog
 
 
@@ -78,3 +80,25 @@ def notify_run(run: RunRecord, *, notifiers: Sequence[Notifier], state: NotifySt
     """At the end of a batch run: a failure is told at once; a success settles earlier failures."""
     return notify(n.run_incidents([run]), n.run_scope(run.command), notifiers=notifiers, state=state, now=now,
                   policy=policy, secrets=secrets)
+
+
+@dataclass(frozen=True)
+class KpiAlerts:
+    """Where and how KPI threshold incidents go."""
+
+    thresholds: dict[str, float]
+    notifiers: Sequence[Notifier]
+    state: NotifyState
+    now: datetime
+    policy: n.NotifyPolicy
+    secrets: Sequence[str] = ()
+
+
+def notify_kpis(result: KpiResult, alerts: KpiAlerts) -> NotifyOutcome:
+    """KPIs of the latest trend period worse than their thresholds are incidents; better ones resolve."""
+    if not alerts.notifiers:
+        raise NotifyNotConfigured()
+    definitions = {d.key: (d.name_ja, d.name_en, d.unit, d.lower_is_better) for d in DEFINITIONS}
+    incidents = n.kpi_incidents(result.latest(), alerts.thresholds, definitions)
+    return notify(incidents, n.KPI_SCOPE, notifiers=alerts.notifiers, state=alerts.state, now=alerts.now,
+                  policy=alerts.policy, secrets=alerts.secrets)
