@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from zaiko_xl.config import Settings
     from zaiko_xl.domain.notify import NotifyPolicy
     from zaiko_xl.ports import ApiProbe, LicenseSource, Notifier
+    from zaiko_xl.services.doctor import DoctorInputs
     from zaiko_xl.services.kpi import KpiOptions
-    from zaiko_xl.services.notify import KpiAlerts
+    from zaiko_xl.services.notify import HealthAlerts, KpiAlerts
 
 JST = timezone(timedelta(hours=9))  # Japan has no daylight saving time
 
@@ -130,3 +131,64 @@ def build_license_source(settings: Settings) -> LicenseSource | None:
 def build_api_probe(settings: Settings) -> ApiProbe | None:
     """The RMS client's cheap per-function probe. None until that client is on this branch."""
     return None
+
+
+# ---------------------------------------------------------------- doctor
+def doctor_inputs(config_file: Path, workbook: Path | None, *, today: date, now: datetime) -> DoctorInputs:
+    """Everything `zaiko-xl doctor` checks; a settings file that does not load is the first failed check."""
+    from zaiko_xl.adapters.health_probe import FileHealthProbe
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.errors import ZaikoError
+    from zaiko_xl.services.doctor import DoctorInputs
+
+    try:
+        settings = load_settings(config_file)
+    except ZaikoError as exc:
+        return DoctorInputs(config_error=exc, config_file=str(config_file), today=today, now=now)
+    missing = tuple((name, env) for name, (section, field, env, _user) in _RMS_SECRETS.items()
+                    if _secret(settings, section, field) is None)
+    channels, problems = _channel_report(settings)
+    book = workbook or settings.resolve(settings.workbook.path)
+    return DoctorInputs(
+        config_error=None, config_file=str(config_file), config_found=config_file.exists(),
+        missing_secrets=missing, channels=channels,
+        channel_problems=problems, license=build_license_source(settings), api=build_api_probe(settings),
+        functions=tuple(settings.doctor.functions), health=FileHealthProbe(book, journal_path(settings)),
+        runs=build_run_log(settings), today=today, now=now, warn_days=settings.rms.license_warn_days,
+        last_run_max=timedelta(hours=settings.doctor.last_run_max_hours))
+
+
+_RMS_SECRETS = {"rms.service_secret": ("rms", "service_secret", "ZAIKO_RMS_SERVICE_SECRET", ""),
+                "rms.license_key": ("rms", "license_key", "ZAIKO_RMS_LICENSE_KEY", "")}
+
+
+def _secret(settings: Settings, section: str, field: str) -> str | None:
+    value = getattr(getattr(settings, section), field)
+    return value.get_secret_value() if value is not None and value.get_secret_value() else None
+
+
+def _channel_report(settings: Settings) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Configured channels (never their URL) and half-configured ones."""
+    n, channels, problems = settings.notify, [], []
+    if _secret(settings, "notify", "webhook_url"):
+        channels.append(f"webhook:{n.webhook_kind}")
+        if n.webhook_kind == "chatwork" and not _secret(settings, "notify", "chatwork_token"):
+            problems.append(("Chatwork のトークン (ZAIKO_NOTIFY_CHATWORK_TOKEN) がありません",
+                             "the Chatwork token (ZAIKO_NOTIFY_CHATWORK_TOKEN) is not set"))
+    if n.smtp_host:
+        channels.append(f"email {n.smtp_host}:{n.smtp_port} -> {len(n.mail_to)}")
+        if not n.mail_to or not n.mail_from:
+            problems.append(("メールの mail_from / mail_to がありません", "mail_from / mail_to are not set"))
+        if n.smtp_user and not _secret(settings, "notify", "smtp_password"):
+            problems.append(("SMTP のパスワード (ZAIKO_NOTIFY_SMTP_PASSWORD) がありません",
+                             "the SMTP password (ZAIKO_NOTIFY_SMTP_PASSWORD) is not set"))
+    return tuple(channels), tuple(problems)
+
+
+def health_alerts(settings: Settings, *, now: datetime) -> HealthAlerts:
+    from zaiko_xl.services.notify import HealthAlerts
+
+    return HealthAlerts(build_run_log(settings), build_license_source(settings), build_notifiers(settings),
+                        build_notify_state(settings), now, notify_policy(settings), settings.rms.license_warn_days,
+                        timedelta(minutes=settings.notify.stall_minutes), settings.pilot.enabled,
+                        secret_values(settings))

@@ -110,7 +110,9 @@ class ApiProbe(Protocol):
 class HealthProbe(Protocol):
     """Local checks of `zaiko-xl doctor`: raise a ZaikoError (with its fix hint) when not fine."""
 
-    def check_workbook_unlocked(self) -> None: ...
+    def check_workbook_unlocked(self) -> bool:
+        """False when the workbook does not exist; raises WorkbookLocked when it is open in Excel."""
+        ...
 
     def check_journal_writable(self) -> None: ...
 

@@ -24,9 +24,9 @@ class SqliteRunLog:
 
     def last_runs(self) -> list[RunRecord]:
         with opened(self.path) as conn:
-            rows = conn.execute(
-                "SELECT r.* FROM ops_runs r JOIN (SELECT command, MAX(started_at) AS s FROM ops_runs GROUP BY command)"
-                " m ON r.command = m.command AND r.started_at = m.s ORDER BY r.command").fetchall()
+            rows = conn.execute(  # the latest run per command; runs within one second: the later recorded
+                "SELECT * FROM ops_runs r WHERE rowid = (SELECT rowid FROM ops_runs s WHERE s.command = r.command "
+                "ORDER BY started_at DESC, rowid DESC LIMIT 1) ORDER BY command").fetchall()
         return [RunRecord(r[0], r[1], from_seconds(r[2]), from_seconds(r[3]), Outcome(r[4]), r[5], r[6], r[7])
                 for r in rows]
 

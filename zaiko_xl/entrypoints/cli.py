@@ -216,9 +216,28 @@ def export_rms_csv(
 
 
 @app.command()
-def doctor(ctx: typer.Context) -> None:
+def doctor(
+    ctx: typer.Context,
+    workbook: Annotated[Path | None, typer.Option("--workbook", "-w", help="点検するブック / the workbook to check")] = None,
+    notify_: Annotated[bool, typer.Option("--notify", help="期限切れ・停止・失敗を通知 / notify expiry, stalls, failures")] = False,
+) -> None:
     """設定・資格情報・ライセンス期限・接続を点検 / check configuration, credentials, license, reachability."""
-    _not_built(ctx, "doctor")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.ops_views import render_checks, render_outcome
+    from zaiko_xl.errors import DoctorFailed
+    from zaiko_xl.services.doctor import run_doctor
+    from zaiko_xl.services.notify import notify_health
+
+    with cli_errors(_globals(ctx).debug):
+        now, config_file, console = bootstrap.jst_now(), _config_path(ctx, workbook), stdout_console()
+        results = run_doctor(bootstrap.doctor_inputs(config_file, workbook, today=now.date(), now=now))
+        render_checks(results, console)
+        if notify_ and results[0].status == "ok":
+            render_outcome(notify_health(bootstrap.health_alerts(load_settings(config_file), now=now)), console)
+        failed = [r.key for r in results if r.status == "fail"]
+        if failed:
+            raise DoctorFailed(failed=len(failed), total=len(results), names=", ".join(failed))
 
 
 def main() -> None:

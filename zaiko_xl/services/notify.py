@@ -102,3 +102,29 @@ def notify_kpis(result: KpiResult, alerts: KpiAlerts) -> NotifyOutcome:
     incidents = n.kpi_incidents(result.latest(), alerts.thresholds, definitions)
     return notify(incidents, n.KPI_SCOPE, notifiers=alerts.notifiers, state=alerts.state, now=alerts.now,
                   policy=alerts.policy, secrets=alerts.secrets)
+
+
+@dataclass(frozen=True)
+class HealthAlerts:
+    """Where the periodic health check looks and where its incidents go."""
+
+    runs: RunLog
+    license_source: LicenseSource | None
+    notifiers: Sequence[Notifier]
+    state: NotifyState
+    now: datetime
+    policy: n.NotifyPolicy
+    warn_days: int
+    stall: timedelta
+    pilot: bool
+    secrets: Sequence[str] = ()
+
+
+def notify_health(alerts: HealthAlerts) -> NotifyOutcome:
+    """License expiry, stalled sync and failed runs: tell each channel once per incident."""
+    if not alerts.notifiers:
+        raise NotifyNotConfigured()
+    active, scope = health_incidents(runs=alerts.runs, license_source=alerts.license_source, today=alerts.now.date(),
+                                     now=alerts.now, warn_days=alerts.warn_days, stall=alerts.stall, pilot=alerts.pilot)
+    return notify(active, scope, notifiers=alerts.notifiers, state=alerts.state, now=alerts.now, policy=alerts.policy,
+                  secrets=alerts.secrets)
