@@ -49,7 +49,7 @@ def test_kpi_thresholds_respect_the_direction_of_each_kpi():
     values = {"stockout_rate": 0.062, "turnover": 3.0}
     found = n.kpi_incidents(values, {"stockout_rate": 0.05, "turnover": 4.0, "unknown": 1.0}, DEFS)
     assert [i.title_en for i in found] == ["stockout rate is 6.20% (threshold 5.00%)",
-                                          "stock turnover is 3.00 回/年 (threshold 4.00 回/年)"]
+                                          "stock turnover is 3 回/年 (threshold 4 回/年)"]
     assert n.kpi_incidents({"stockout_rate": float("nan")}, {"stockout_rate": 0.05}, DEFS) == []
     assert n.kpi_incidents({"turnover": 5.0}, {"turnover": 4.0}, DEFS) == []
 

@@ -146,7 +146,8 @@ def format_value(value: float, unit: str) -> str:
         return "-"
     if unit == "%":
         return f"{value * 100:.2f}%"
-    return f"{value:,.2f} {unit}" if abs(value) < 100 else f"{value:,.0f} {unit}"
+    whole = float(value).is_integer() or abs(value) >= 100
+    return f"{value:,.0f} {unit}" if whole else f"{value:,.2f} {unit}"
 
 
 # ---------------------------------------------------------------- policy
