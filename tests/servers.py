@@ -46,7 +46,7 @@ class WebhookReceiver:
                 return None
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def url(self, path: str = "/hooks/T000/B000/secret-token-0123456789") -> str:

@@ -32,10 +32,6 @@ def _times(values: np.ndarray) -> pd.Series:
     return pd.Series(pd.to_datetime(pd.array(values, dtype="Int64"), unit="s"))
 
 
-def _category(values: list) -> pd.Categorical:
-    return pd.Categorical(values)
-
-
 class SqliteKpiStore:
     """KpiRecorder + KpiSource + BaselineStore over one journal file."""
 
@@ -143,9 +139,9 @@ class SqliteKpiStore:
 
             return KpiInputs(
                 stock_history=self._read_history(conn, first, last, sku),
-                orders=self._read(conn, "SELECT order_number, sku_id, channel, quantity, status, ordered_at, changed_at, "
-                                  "cancel_reason FROM kpi_order_lines WHERE ordered_at >= ? AND ordered_at < ?",
-                                  (lo, hi_t), sku, times=("ordered_at", "changed_at")),
+                orders=self._read(conn, "SELECT order_number, sku_id, quantity, status, ordered_at, cancel_reason "
+                                  "FROM kpi_order_lines WHERE ordered_at >= ? AND ordered_at < ?",  # what KPIs use
+                                  (lo, hi_t), sku, times=("ordered_at",)),
                 api_calls=self._read(conn, "SELECT at, function, status, error_code, attempt, run_id FROM kpi_api_calls "
                                      "WHERE at >= ? AND at < ?", (lo_t, hi_t), sku, times=("at",)),
                 sync_events=self._read(conn, "SELECT sku_id, source, changed_at, shown_at FROM kpi_sync_events "
@@ -179,8 +175,8 @@ class SqliteKpiStore:
                 frame.insert(0, "sku", sku(frame.pop("sku_id")))
             elif name in times:
                 frame[name] = _times(frame[name].to_numpy(dtype=object))
-            elif frame[name].dtype == object:
-                frame[name] = _category(frame[name].tolist())
+            elif pd.api.types.is_string_dtype(frame[name].dtype) or frame[name].dtype == object:
+                frame[name] = frame[name].astype("category")
         return frame
 
     # ------------------------------------------------------------ baseline
