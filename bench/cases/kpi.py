@@ -120,3 +120,14 @@ def kpi_two_years() -> dict:
     return {"seconds": seconds, "history_rows": len(inputs.stock_history), "order_lines": len(inputs.orders),
             "sync_events": len(inputs.sync_events), "stockout_rate": round(report.value("stockout_rate"), 4),
             "sync_p95_live_min": round(report.value("sync_latency_p95_min", "live"), 2)}
+
+
+@case("kpi.two_years_100k_skus_text_keys", repeat=1, target="informational: plain str keys instead of categorical")
+def kpi_two_years_text_keys() -> dict:
+    inputs, calendar = build_inputs()
+    plain = {name: frame.astype({c: str for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+             for name, frame in (("stock_history", inputs.stock_history), ("orders", inputs.orders))}
+    inputs = KpiInputs(**{**inputs.__dict__, **plain})
+    begin = time.perf_counter()
+    compute_kpis(inputs, calendar)
+    return {"seconds": time.perf_counter() - begin}

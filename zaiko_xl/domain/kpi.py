@@ -38,7 +38,7 @@ Definitions (key: value = numerator / denominator):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -114,7 +114,6 @@ class KpiReport:
     causes: pd.DataFrame  # phase, days, kpi, cause, count
     top_stockouts: pd.DataFrame  # sku, stockout_days, demand_days
     turnover_basis: Literal["cost", "units"] = "units"
-    notes: tuple[str, ...] = field(default=())
 
     def value(self, kpi: str, phase: str = "all", days: str = "all") -> float:
         """One summary value (NaN when that segment has no days or no data)."""

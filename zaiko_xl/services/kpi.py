@@ -62,12 +62,10 @@ def _baseline(report: KpiReport, options: KpiOptions, store: BaselineStore | Non
     return computed, "none"
 
 
-
-
 @dataclass
 class PublishOutcome:
     files: list[Path] = field(default_factory=list)
-    mailed_to: bool = False
+    mailed: bool = False
     notified: NotifyOutcome | None = None
 
 
@@ -86,7 +84,7 @@ def publish_kpi_report(result: KpiResult, *, files: KpiReportFiles, html_path: P
         cal = result.report.calendar
         mailer.send_mail(f"zaiko-xl KPI レポート / KPI report {cal.start} - {cal.end}", kpi_text(result),
                          files.html_text(result))
-        outcome.mailed_to = True
+        outcome.mailed = True
     if alerts is not None:
         outcome.notified = notify_kpis(result, alerts)
     return outcome
