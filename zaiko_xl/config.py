@@ -29,6 +29,7 @@ SECRETS: dict[str, tuple[str, str, str, str]] = {
     "rms.license_key": ("rms", "license_key", "ZAIKO_RMS_LICENSE_KEY", "rms_license_key"),
     "notify.webhook_url": ("notify", "webhook_url", "ZAIKO_NOTIFY_WEBHOOK_URL", "notify_webhook_url"),
     "notify.smtp_password": ("notify", "smtp_password", "ZAIKO_NOTIFY_SMTP_PASSWORD", "notify_smtp_password"),
+    "notify.chatwork_token": ("notify", "chatwork_token", "ZAIKO_NOTIFY_CHATWORK_TOKEN", "notify_chatwork_token"),
 }
 
 
@@ -141,12 +142,46 @@ class SaleSettings(_Section):
 class NotifySettings(_Section):
     webhook_url: SecretStr | None = None  # secret: contains a token
     webhook_kind: Literal["generic", "slack", "teams", "chatwork"] = "generic"
+    chatwork_token: SecretStr | None = None  # secret: Chatwork API token (X-ChatWorkToken), with webhook_kind chatwork
+    webhook_timeout_s: float = Field(10.0, gt=0)
     smtp_host: str | None = None
     smtp_port: int = 25
+    smtp_starttls: bool = False  # upgrade the connection with STARTTLS before logging in (port 587)
+    smtp_ca_file: Path | None = None  # extra CA certificates (PEM) to trust for STARTTLS; None: the system's
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None  # secret
+    smtp_timeout_s: float = Field(30.0, gt=0)
     mail_from: str | None = None
     mail_to: list[str] = Field(default_factory=list)
+    renotify_hours: float = Field(24.0, gt=0)  # an open incident is sent again after this long
+    max_per_hour: int = Field(10, ge=1)  # throttle: at most this many notices per hour (the rest wait)
+    send_resolved: bool = True  # also say when an incident is over (解消)
+    stall_minutes: int = Field(60, ge=1)  # sync stalled: no successful push for this long
+    thresholds: dict[str, float] = Field(default_factory=dict)  # KPI key -> notify when worse than this
+
+
+class KpiSettings(_Section):
+    go_live: date | None = None  # 本番開始日: days before it are the baseline (導入前の基準値)
+    history_days: int = Field(730, ge=7)  # how many days back the report reads
+    demand_window_days: int = Field(28, ge=1)  # a SKU has demand on a day if it had an order within this many days
+    trend: Literal["week", "month"] = "week"  # bucket of the trend lines
+
+
+class PilotSettings(_Section):
+    # 並行稼働 (pilot): zaiko-xl computes everything for these SKUs but pushes nothing; the push and
+    # sync services must refuse to send while enabled. The pilot report compares its numbers
+    # with the shop's current operation (the RMS values the shop set by hand).
+    enabled: bool = False
+    skus: list[str] = Field(default_factory=list)  # 自社コード; empty = every SKU
+    tolerance: int = Field(0, ge=0)  # differences up to this many units count as agreement
+
+
+class DoctorSettings(_Section):
+    # RMS API functions zaiko-xl uses; each is probed for reachability by `zaiko-xl doctor`
+    functions: list[str] = Field(default_factory=lambda: [
+        "inventories.bulk.get", "inventories.bulk.upsert", "rpay.order.searchOrder", "rpay.order.getOrder",
+        "license.expiryDate.get"])
+    last_run_max_hours: float = Field(26.0, gt=0)  # warn when the last successful run is older
 
 
 class JournalSettings(_Section):
@@ -172,6 +207,9 @@ class Settings(BaseSettings):
     reorder: ReorderSettings = ReorderSettings()
     sale: SaleSettings = SaleSettings()
     notify: NotifySettings = NotifySettings()
+    kpi: KpiSettings = KpiSettings()
+    pilot: PilotSettings = PilotSettings()
+    doctor: DoctorSettings = DoctorSettings()
     journal: JournalSettings = JournalSettings()
 
     @classmethod

@@ -8,6 +8,7 @@ Tree (codes are stable; scripts and the README depend on them)::
     ├── ApiError                E3xx  RMS API, license key                   exit 5
     ├── RuleViolation           E4xx  guards and business rules              exit 6
     ├── StateError              E5xx  workbook locked, journal, run lock     exit 7
+    ├── OpsError                E7xx  KPI, notifications, doctor, pilot      exit 9
     └── NotBuiltYet             E901  a command that is not built yet        exit 8
 
 Every class carries ``code``, ``message_ja`` and ``message_en``: ``str.format`` templates
@@ -618,6 +619,67 @@ class JournalUnreadable(StateError):
     message_en = "Cannot read or write the journal {journal}: {detail}"
     hint_ja = "ファイルが壊れている場合は別名で退避すると、新しいジャーナルで続行できます (差異の履歴は失われます)。"
     hint_en = "If the file is damaged, move it aside to continue with a new journal (the history of differences is lost)."
+# ---------------------------------------------------------------- E7xx operations: KPI, notifications, doctor, pilot
+class OpsError(ZaikoError):
+    code = "E700"
+    exit_code = 9
+    message_ja = "運用エラー: {detail}"
+    message_en = "Operations error: {detail}"
+
+
+class KpiInputInvalid(OpsError):
+    code = "E701"
+    message_ja = "KPI の入力「{frame}」が不正です: {detail_ja}"
+    message_en = "KPI input '{frame}' is not valid: {detail_en}"
+
+
+class KpiNoData(OpsError):
+    code = "E702"
+    message_ja = "KPI を計算できる履歴がありません (期間 {start}〜{end})。"
+    message_en = "No history to compute KPIs from ({start} to {end})."
+    hint_ja = "zaiko-xl pull を毎日実行すると履歴が貯まります (導入前の基準値もこの履歴から取ります)。"
+    hint_en = "Run `zaiko-xl pull` daily to build the history (the pre-go-live baseline comes from it too)."
+
+
+class NotifyNotConfigured(OpsError):
+    code = "E710"
+    message_ja = "通知先が設定されていません。"
+    message_en = "No notification channel is configured."
+    hint_ja = ("zaiko.toml の [notify] に smtp_host と mail_to を書くか、環境変数 ZAIKO_NOTIFY_WEBHOOK_URL を"
+               "設定してください。")
+    hint_en = "Set smtp_host and mail_to under [notify] in zaiko.toml, or the ZAIKO_NOTIFY_WEBHOOK_URL variable."
+
+
+class NotifyFailed(OpsError):
+    code = "E711"
+    message_ja = "通知を送れませんでした ({channel}): {detail}"
+    message_en = "Could not send the notification ({channel}): {detail}"
+    hint_ja = "通知先の設定と接続を zaiko-xl doctor で確認してください。次回の実行で再送します。"
+    hint_en = "Check the channel's settings and connection with `zaiko-xl doctor`; the next run sends it again."
+
+
+class OpsJournalError(OpsError):
+    code = "E720"
+    message_ja = "ジャーナル {journal} を読み書きできません: {detail}"
+    message_en = "Cannot read or write the journal {journal}: {detail}"
+    hint_ja = "フォルダの書き込み権限と空き容量を確認し、他のプログラムが開いていないか確かめてください。"
+    hint_en = "Check the folder's write permission and free space, and that no other program holds the file."
+
+
+class DoctorFailed(OpsError):
+    code = "E730"
+    message_ja = "点検 {total} 件のうち {failed} 件が失敗しました: {names}"
+    message_en = "{failed} of {total} checks failed: {names}"
+    hint_ja = "各行の「対処」に従って直し、もう一度 zaiko-xl doctor を実行してください。"
+    hint_en = "Follow the fix on each line, then run `zaiko-xl doctor` again."
+
+
+class PilotSkusUnknown(OpsError):
+    code = "E740"
+    message_ja = "並行稼働の対象 SKU {count} 件が見つかりません (例: {examples})。"
+    message_en = "{count} pilot SKU(s) are not in the data (e.g. {examples})."
+    hint_ja = "zaiko.toml の [pilot] skus を自社コードで書いてください。"
+    hint_en = "Write [pilot] skus in zaiko.toml as the shop's own codes (自社コード)."
 
 
 # ---------------------------------------------------------------- E9xx

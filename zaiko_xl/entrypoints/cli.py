@@ -52,6 +52,14 @@ def _not_built(ctx: typer.Context, command: str) -> None:
         raise NotBuiltYet(command=command)
 
 
+def _parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"日付は YYYY-MM-DD で指定してください / use YYYY-MM-DD: {text}",
+                                 param_hint=option) from None
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"zaiko-xl {__version__}")
@@ -211,9 +219,37 @@ def kpi(
     ctx: typer.Context,
     workbook: WorkbookOpt,
     as_json: Annotated[bool, typer.Option("--json", help="JSON で出力 / print JSON")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="HTML レポートの出力先 / write the HTML report")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="グラフ付き KPI ブックの出力先 / write a KPI workbook")] = None,
+    mail: Annotated[bool, typer.Option("--mail", help="レポートをメール送信 / e-mail the report")] = False,
+    notify_: Annotated[bool, typer.Option("--notify", help="基準を超えた KPI を通知 / notify KPIs over thresholds")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="この日の前日までを集計 (YYYY-MM-DD) / report up to the day before")] = None,
 ) -> None:
     """KPI を計算して表示 / compute and show the KPIs."""
-    _not_built(ctx, "kpi")
+    import json
+
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.ops_views import render_kpi, render_outcome
+    from zaiko_xl.services.kpi import compute_kpi_report, publish_kpi_report
+
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        store = bootstrap.build_kpi_store(settings)
+        today = _parse_date(as_of, "--as-of") if as_of else bootstrap.jst_now().date()
+        result = compute_kpi_report(store, bootstrap.kpi_options(settings, today), store)
+        published = publish_kpi_report(result, files=bootstrap.build_kpi_files(), html_path=html, xlsx_path=xlsx,
+                                       mailer=bootstrap.build_mailer(settings), mail=mail,
+                                       alerts=bootstrap.kpi_alerts(settings) if notify_ else None)
+        console = stdout_console()
+        if as_json:
+            typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
+            return
+        render_kpi(result, console)
+        for path in published.files:
+            console.print(f"{path} を作成しました。/ Wrote {path}.", markup=False)
+        if published.notified is not None:
+            render_outcome(published.notified, console)
 
 
 @app.command("export-rms-csv")
@@ -234,9 +270,28 @@ def export_rms_csv(
 
 
 @app.command()
-def doctor(ctx: typer.Context) -> None:
+def doctor(
+    ctx: typer.Context,
+    workbook: Annotated[Path | None, typer.Option("--workbook", "-w", help="点検するブック / the workbook to check")] = None,
+    notify_: Annotated[bool, typer.Option("--notify", help="期限切れ・停止・失敗を通知 / notify expiry, stalls, failures")] = False,
+) -> None:
     """設定・資格情報・ライセンス期限・接続を点検 / check configuration, credentials, license, reachability."""
-    _not_built(ctx, "doctor")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.ops_views import render_checks, render_outcome
+    from zaiko_xl.errors import DoctorFailed
+    from zaiko_xl.services.doctor import run_doctor
+    from zaiko_xl.services.notify import notify_health
+
+    with cli_errors(_globals(ctx).debug):
+        now, config_file, console = bootstrap.jst_now(), _config_path(ctx, workbook), stdout_console()
+        results = run_doctor(bootstrap.doctor_inputs(config_file, workbook, today=now.date(), now=now))
+        render_checks(results, console)
+        if notify_ and results[0].status == "ok":
+            render_outcome(notify_health(bootstrap.health_alerts(load_settings(config_file), now=now)), console)
+        failed = [r.key for r in results if r.status == "fail"]
+        if failed:
+            raise DoctorFailed(failed=len(failed), total=len(results), names=", ".join(failed))
 
 
 def main() -> None:
