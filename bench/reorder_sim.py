@@ -31,8 +31,8 @@ import pandas as pd
 from zaiko_xl.adapters.jp_holidays import JpHolidaySource
 from zaiko_xl.domain.demand import day_mask
 from zaiko_xl.domain.model import ClosedPeriod
-from zaiko_xl.domain.replenish import round_order_quantity
 from zaiko_xl.domain.reorder_frames import ReorderInputs
+from zaiko_xl.domain.replenish import round_order_quantity
 from zaiko_xl.domain.set_demand import explode_set_lines
 from zaiko_xl.domain.suppliers import parse_closed_periods
 from zaiko_xl.sample_shop import generate

@@ -120,12 +120,12 @@ class ReorderSettings(_Section):
     recent_weight: float = Field(0.5, ge=0, le=1)  # d = w * recent + (1 - w) * annual
     seasonality: bool = True  # multiply by last year's same-period index
     season_min_days: int = Field(14, ge=1)  # the same period is max(this, L + R) days
+    season_prior_units: float = Field(10.0, ge=0)  # K: index = (units + K) / (expected + K); 0 = plain ratio
     scale_std_by_season: bool = False  # also scale sigma by the seasonal index
     exclude_sale_windows: bool = True  # drop [sale] windows from the statistics
     excluded_dates: list[date] = Field(default_factory=list)  # more days to drop (e.g. a TV spike)
     weekend_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [5, 6])  # Mon = 0
-    data_dir: Path | None = None  # folder of the input CSVs; None: the workbook's folder
-    out_dir: Path = Path("zaiko-reorder")  # where 発注.xlsx and the purchase-order CSVs go
+    out_dir: Path = Path("発注書CSV")  # folder of the purchase-order CSVs; relative: beside the workbook
 
 
 class SaleWindow(_Section):

@@ -76,10 +76,11 @@ class Formats:
 
     def column(self, col: Column, protect: bool) -> Format:
         unlocked = col.editable or not protect
-        props: dict[str, Any] = {"num_format": NUM_FORMATS[col.kind], "locked": not unlocked}
+        num_format = col.number_format or NUM_FORMATS[col.kind]
+        props: dict[str, Any] = {"num_format": num_format, "locked": not unlocked}
         if col.kind is Kind.BOOL:
             props["align"] = "center"
-        return self.get(("col", col.kind, unlocked), **props)
+        return self.get(("col", col.kind, num_format, unlocked), **props)
 
     def value(self, kind: Kind, align: str = "left") -> Format:
         return self.get(("value", kind, align), num_format=NUM_FORMATS[kind], border=1, align=align)
