@@ -236,6 +236,21 @@ WAREHOUSE = Sheet(
     ),
 )
 
+INBOUND = Sheet(
+    key="inbound", name="入荷予定", title="入荷予定 (取込) / Inbound as pulled", owner=Owner.ZAIKO,
+    cells=(_UPDATED,),
+    columns=(
+        _sku(),
+        Column("quantity", "数量", Kind.INT, 8),
+        Column("expected_on", "入荷予定日", Kind.DATE, 11),
+        Column("supplier", "仕入先コード", width=12),
+        Column("reference", "発注番号", width=20),
+        Column("received_at", "入荷日時", Kind.DATETIME, 17),
+        Column("code", "元のコード", width=16),
+        Column("match", "照合", width=10, labels=MATCH_LABELS),
+    ),
+)
+
 # ---------------------------------------------------------------- user-owned sheets
 LEDGER = Sheet(
     key="ledger", name="社内台帳", title="", owner=Owner.USER, header_row=1,
@@ -309,7 +324,7 @@ XLWINGS_CONF = Sheet(
 # Workbook order: the daily work first, then what was pulled, then the shop's own sheets.
 SHEETS: tuple[Sheet, ...] = (
     DASHBOARD, RECONCILE, PUSH_PLAN, REORDER, PURCHASE_ORDERS, KPI,
-    RMS_STOCK, WAREHOUSE, ORDERS,
+    RMS_STOCK, WAREHOUSE, ORDERS, INBOUND,
     LEDGER, ITEMS, MAPPING, BOM, SUPPLIERS, XLWINGS_CONF,
 )
 _BY_NAME = {s.name: s for s in SHEETS} | {s.key: s for s in SHEETS}
@@ -332,7 +347,7 @@ def user_sheets() -> tuple[Sheet, ...]:
 
 
 __all__ = [
-    "BOM", "BUTTONS", "CAUSES_HIGHLIGHTED", "CAUSE_LABELS", "CHANNEL_LABELS", "DASHBOARD", "ITEMS", "KPI", "KPI_ROWS",
+    "BOM", "BUTTONS", "CAUSES_HIGHLIGHTED", "CAUSE_LABELS", "CHANNEL_LABELS", "DASHBOARD", "INBOUND", "ITEMS", "KPI", "KPI_ROWS",
     "LEDGER", "MAPPING", "MATCH_LABELS", "MAX_ROWS", "ORDERS", "ORDER_STATUS_LABELS", "PURCHASE_ORDERS",
     "PUSH_PLAN", "PUSH_STATUS_LABELS", "RECONCILE", "REORDER", "RMS_STOCK", "SHEETS", "SUPPLIERS", "TICK",
     "WAREHOUSE", "XLWINGS_CONF", "Button", "Cell", "Column", "Grid", "Kind", "Owner", "Sheet", "cell_ref",
