@@ -9,8 +9,8 @@ same demand and the same supplier delays (common random numbers):
 - **common practice**: a reorder point set once by hand at two weeks of average daily demand
   (last year, sale days included) and a fixed lot of a month's average demand (then the
   supplier's MOQ and case pack), checked every day;
-- **zaiko-xl**: ``zaiko-xl reorder`` itself (``services.reorder.plan_reorder``, the default
-  ``[reorder]`` settings unless told otherwise) on what the shop has seen so far: its sales
+- **zaiko-xl**: ``zaiko-xl reorder`` itself (``services.reorder.plan_reorder`` with the default
+  ``[reorder]`` settings, ``ReorderParams()``, unless told otherwise) on what the shop has seen so far: its sales
   (lost sales are not seen), stock, open purchase orders, the supplier sheet with its closed
   days and the sale calendar. It runs every ``review_days`` days (every day for continuous
   review) and the suggested order quantities are placed as they are.
@@ -118,11 +118,20 @@ def _arrivals(first: date, days: int, suppliers: pd.DataFrame,
     return table
 
 
+def default_policies(world: World) -> dict[str, ReorderParams | None]:
+    """The common practice; zaiko-xl's defaults (``[sale]`` left empty, as shipped); the defaults with
+    the shop's sale calendar in ``[sale]``; the previous default (cycle service level)."""
+    defaults = ReorderParams()
+    return {"common_practice": None, "zaiko_xl_defaults": defaults,
+            "zaiko_xl_defaults_with_sale_calendar": replace(defaults, sale_windows=world.sale_windows),
+            "zaiko_xl_cycle_service": replace(defaults, service_type="cycle")}
+
+
 def simulate(cfg: SimConfig = SimConfig(), policies: dict[str, ReorderParams | None] | None = None
              ) -> dict[str, dict[str, float]]:
     """Run each policy (None: the common practice) on the same world; metrics per policy."""
     world = make_world(cfg)
-    wanted = policies or {"common_practice": None, "zaiko_xl_defaults": ReorderParams(sale_windows=world.sale_windows)}
+    wanted = policies or default_policies(world)
     return {name: _run(cfg, world, params) for name, params in wanted.items()}
 
 
@@ -132,7 +141,8 @@ HISTORY_DAYS = 365  # the first year of the shop: what both planners start from
 def _run(cfg: SimConfig, world: World, params: ReorderParams | None) -> dict[str, float]:
     per_sku = run_policy(cfg, world, params)
     wanted, sold = per_sku["wanted"].sum(), per_sku["sold"].sum()
-    return {"stockout_days": int(per_sku["stockout_days"].sum()), "fill_rate": round(float(sold / wanted), 4),
+    return {"stockout_days": int(per_sku["stockout_days"].sum()),
+            "sale_stockout_days": int(per_sku["sale_stockout_days"].sum()), "fill_rate": round(float(sold / wanted), 4),
             "avg_inventory_units": round(float(per_sku["avg_units"].sum()), 1),
             "avg_inventory_yen": round(float(per_sku["avg_yen"].sum())), "orders": int(per_sku["orders"].sum())}
 

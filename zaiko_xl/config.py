@@ -105,7 +105,7 @@ class ReorderSettings(_Section):
 
     service_level: float = Field(0.95, gt=0, lt=1)  # target of tiers without their own level
     review_period_days: int = Field(7, ge=0)  # R: days between orders; 0 = continuous review
-    service_type: Literal["cycle", "fill_rate", "cost"] = "cycle"  # what service_level means
+    service_type: Literal["cycle", "fill_rate", "cost"] = "fill_rate"  # what service_level means (see README)
     tier_service_levels: dict[str, _Level] = Field(default_factory=lambda: {"A": 0.98, "B": 0.95, "C": 0.90})
     tier_cutoffs: tuple[_Level, _Level] = (0.8, 0.95)  # revenue shares that end tiers A and B
     order_rule: Literal["order_up_to", "fixed_lot"] = "order_up_to"  # S - IP, or one lot

@@ -106,6 +106,10 @@ def write_book(target: BinaryIO, *, version: str) -> None:
     wb.set_properties({"title": "zaiko-xl", "subject": "楽天市場 在庫管理 / stock control",
                        "author": "zaiko-xl", "company": "", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
+    # No full recalculation on load: the batch writer stores every formula's value, so a viewer without
+    # the ZAIKO_ functions (LibreOffice, Excel without Python) shows those values instead of #VALUE!;
+    # Excel still recalculates a formula when a person edits one of its inputs.
+    wb.calc_on_load = False
     fmt = Formats(wb)
     for spec in SHEETS:
         ws = wb.add_worksheet(spec.name)
@@ -174,7 +178,7 @@ def _table_sheet(wb: Workbook, ws: Worksheet, spec: Sheet, fmt: Formats) -> None
     for j, col in enumerate(spec.columns):
         ws.set_column(j, j, col.width, fmt.column(col, spec.protect))
         ws.write(header, j, col.header, fmt.header(spec.owner, col.editable and spec.owner is Owner.ZAIKO))
-    ws.set_row(header, 30)
+    ws.set_row(header, 45 if any(" / " in c.header for c in spec.columns) else 30)  # bilingual: 3 lines
     ws.freeze_panes(spec.header_row, spec.freeze_cols)
     ws.autofilter(header, 0, header + spec.max_rows, last_col)
     _validations(ws, spec)

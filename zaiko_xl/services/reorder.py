@@ -41,7 +41,7 @@ class ReorderParams:
     """The rules of the plan (built from ``[reorder]`` and ``[sale]`` settings by the entry point)."""
 
     review_days: int = 7  # R; 0 = continuous review
-    service_type: str = "cycle"  # cycle | fill_rate | cost
+    service_type: str = "fill_rate"  # fill_rate | cycle | cost
     service_level: float = 0.95  # target of tiers not in tier_levels
     tier_levels: dict[str, float] = field(default_factory=lambda: {"A": 0.98, "B": 0.95, "C": 0.90})
     tier_cutoffs: tuple[float, float] = (0.8, 0.95)
@@ -148,8 +148,19 @@ def _supplier_lead_times(suppliers: pd.DataFrame, closures: pd.DataFrame | None,
     return pd.DataFrame({"bdays": bdays, "days": np.where(given, fixed, with_closures.days),
                          "usual_days": np.where(given, fixed, usual.days), "arrival": arrival,
                          "error": np.where(given, "", with_closures.errors.code),
-                         "labels": [", ".join(sorted({p.label for p in periods.get(c, []) if p.label})) for c in codes]},
+                         "labels": _labels_until(periods, codes, as_of, with_closures.arrival)},
                         index=pd.Index(codes, name="supplier"))
+
+
+def _labels_until(periods: dict[str, list[ClosedPeriod]], codes: np.ndarray, as_of: date,
+                  arrival: np.ndarray) -> list[str]:
+    """Per supplier, the names of its closed periods between the order date and the delivery."""
+    out = []
+    for code, last in zip(codes, arrival, strict=True):
+        end = as_of if np.isnat(last) else pd.Timestamp(last).date()
+        out.append(", ".join(sorted({p.label for p in periods.get(code, []) if p.label and p.end >= as_of
+                                     and p.start <= end})))
+    return out
 
 
 def _choose_suppliers(terms: pd.DataFrame, suppliers: pd.DataFrame, lead: pd.DataFrame, position: pd.DataFrame,
