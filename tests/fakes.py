@@ -19,7 +19,6 @@ from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSu
 from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
 from zaiko_xl.domain.runs import Outcome, RunRecord
-from zaiko_xl.domain.sheet_cells import SheetContent
 from zaiko_xl.errors import InputError, RangeTooCrowded, ZaikoError
 from zaiko_xl.ports import SheetUpdate
 
@@ -128,19 +127,16 @@ class FakeReorderSource:
 
 
 class FakeReorderSink:
-    """Keeps the sheets and purchase-order tables it was given."""
+    """Keeps the sheets' rows and the purchase-order tables it was given."""
 
     def __init__(self) -> None:
-        self.sheets: dict[str, SheetContent] = {}
+        self.sheets: dict[str, pd.DataFrame] = {}
         self.purchase_orders: dict[str, pd.DataFrame] = {}
 
-    def write_sheets(self, sheets: Sequence[SheetContent]) -> list[str]:
-        self.sheets.update({s.name: s for s in sheets})
-        return ["memory:sheets"]
-
-    def write_purchase_order(self, name: str, table: pd.DataFrame) -> str:
-        self.purchase_orders[name] = table
-        return f"memory:{name}"
+    def write(self, sheets: Mapping[str, pd.DataFrame], purchase_orders: Sequence[tuple[str, pd.DataFrame]]) -> list[str]:
+        self.sheets.update(sheets)
+        self.purchase_orders.update(dict(purchase_orders))
+        return ["memory:sheets", *(f"memory:{name}" for name, _ in purchase_orders)]
 
 
 class FakeClock:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         ReorderSource,
         RmsCsvSink,
         StockTableSource,
+        Workbook,
     )
     from zaiko_xl.services.doctor import DoctorInputs
     from zaiko_xl.services.kpi import KpiOptions
@@ -122,17 +123,25 @@ def reorder_params(settings: Settings) -> ReorderParams:
         lot=r.lot, cover_days=r.cover_days, fixed_lot=r.fixed_lot, order_cost=r.order_cost_yen,
         holding_rate=r.holding_rate_per_year, stockout_cost_share=r.stockout_cost_share,
         demand=DemandOptions(annual_days=r.annual_days, recent_days=r.recent_days, recent_weight=r.recent_weight,
-                             seasonality=r.seasonality, scale_std=r.scale_std_by_season),
+                             seasonality=r.seasonality, scale_std=r.scale_std_by_season,
+                             season_prior_units=r.season_prior_units),
         season_min_days=r.season_min_days, sale_windows=windows, excluded_dates=tuple(r.excluded_dates),
         weekend_days=tuple(r.weekend_days))
 
 
-def build_reorder(settings: Settings, workbook: Path) -> tuple[ReorderSource, ReorderSink]:
-    """CSV inputs (``[reorder] data_dir``, default the workbook's folder) and file outputs (``out_dir``)."""
-    from zaiko_xl.adapters.reorder_files import CsvReorderSource, FileReorderSink
+def build_reorder(settings: Settings, book: Workbook, workbook: Path) -> tuple[ReorderSource, ReorderSink]:
+    """The reorder ports on a workbook: its sheets in, 発注 / 発注書 back, purchase-order CSVs into
+    ``[reorder] out_dir`` (relative: beside the workbook).
 
-    data_dir = settings.resolve(settings.reorder.data_dir) if settings.reorder.data_dir else workbook.parent
-    return CsvReorderSource(data_dir), FileReorderSink(settings.resolve(settings.reorder.out_dir))
+    Args:
+        settings: the loaded settings.
+        book: the workbook as a port (``workbook_file(...)`` in batch runs, the open book in Excel).
+        workbook: the workbook's path (names it in messages; the CSV folder is beside it).
+    """
+    from zaiko_xl.adapters.reorder_workbook import WorkbookReorderSink, WorkbookReorderSource
+
+    folder = settings.reorder.out_dir if settings.reorder.out_dir.is_absolute() else workbook.parent / settings.reorder.out_dir
+    return WorkbookReorderSource(book, workbook.name), WorkbookReorderSink(book, str(workbook), folder)
 
 
 _JST = timezone(timedelta(hours=9))

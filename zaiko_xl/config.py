@@ -106,7 +106,7 @@ class ReorderSettings(_Section):
 
     service_level: float = Field(0.95, gt=0, lt=1)  # target of tiers without their own level
     review_period_days: int = Field(7, ge=0)  # R: days between orders; 0 = continuous review
-    service_type: Literal["cycle", "fill_rate", "cost"] = "cycle"  # what service_level means
+    service_type: Literal["cycle", "fill_rate", "cost"] = "fill_rate"  # what service_level means (see README)
     tier_service_levels: dict[str, _Level] = Field(default_factory=lambda: {"A": 0.98, "B": 0.95, "C": 0.90})
     tier_cutoffs: tuple[_Level, _Level] = (0.8, 0.95)  # revenue shares that end tiers A and B
     order_rule: Literal["order_up_to", "fixed_lot"] = "order_up_to"  # S - IP, or one lot
@@ -121,12 +121,12 @@ class ReorderSettings(_Section):
     recent_weight: float = Field(0.5, ge=0, le=1)  # d = w * recent + (1 - w) * annual
     seasonality: bool = True  # multiply by last year's same-period index
     season_min_days: int = Field(14, ge=1)  # the same period is max(this, L + R) days
+    season_prior_units: float = Field(10.0, ge=0)  # K: index = (units + K) / (expected + K); 0 = plain ratio
     scale_std_by_season: bool = False  # also scale sigma by the seasonal index
     exclude_sale_windows: bool = True  # drop [sale] windows from the statistics
     excluded_dates: list[date] = Field(default_factory=list)  # more days to drop (e.g. a TV spike)
     weekend_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [5, 6])  # Mon = 0
-    data_dir: Path | None = None  # folder of the input CSVs; None: the workbook's folder
-    out_dir: Path = Path("zaiko-reorder")  # where 発注.xlsx and the purchase-order CSVs go
+    out_dir: Path = Path("発注書CSV")  # folder of the purchase-order CSVs; relative: beside the workbook
 
 
 class SaleWindow(_Section):

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
     from zaiko_xl.domain.reorder_frames import ReorderInputs
     from zaiko_xl.domain.runs import RunRecord
-    from zaiko_xl.domain.sheet_cells import SheetContent
 
 
 class Progress(Protocol):
@@ -126,9 +125,10 @@ class ReorderSource(Protocol):
 class ReorderSink(Protocol):
     """Where the 発注 / 発注書 sheets and the purchase-order CSV files go."""
 
-    def write_sheets(self, sheets: Sequence[SheetContent]) -> list[str]: ...
-
-    def write_purchase_order(self, name: str, table: pd.DataFrame) -> str: ...
+    def write(self, sheets: Mapping[str, pd.DataFrame], purchase_orders: Sequence[tuple[str, pd.DataFrame]]) -> list[str]:
+        """Write the sheets' rows (one atomic save) and one file per purchase order; all checked
+        before anything is written. Returns what was written."""
+        ...
 
 
 class RmsInventory(Protocol):

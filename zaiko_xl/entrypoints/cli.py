@@ -180,7 +180,7 @@ def reorder(
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        source, sink = bootstrap.build_reorder(settings, workbook)
+        source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, workbook), workbook)
         result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
                                       as_of.date() if as_of else date.today())
         render_reorder(result, written, stdout_console())

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from zaiko_xl.sample_shop import SampleShop
 
-WORKBOOK_NAME = "zaiko-demo.xlsx"
+WORKBOOK_NAME = "zaiko-demo.xlsm"
 SHOP_FOLDER = "shop"
 
 
@@ -86,14 +86,24 @@ def _write_files(run: DemoRun) -> None:
     run.summary.append(("ファイル / files", f"{run.out / SHOP_FOLDER}: {', '.join(run.files)}"))
 
 
+TEMPLATE = Path(__file__).resolve().parents[2] / "workbook" / "template.xlsm"
+
+
 def _write_workbook(run: DemoRun) -> None:
-    from zaiko_xl.adapters.demo_workbook import write_demo_workbook
+    """A new workbook from the template: the shop's own sheets and what a pull brings (codes resolved)."""
+    from zaiko_xl.adapters.workbook_file import create_workbook
+    from zaiko_xl.domain.sku import match_codes, match_warehouse_codes
 
     shop = run.shop
-    run.workbook = write_demo_workbook(
-        run.out / WORKBOOK_NAME, items=shop.items, warehouse=shop.warehouse, rms_stock=shop.rms_stock,
-        orders=shop.orders, ledger=shop.ledger, mapping=shop.mapping, bom=shop.bom, set_rules=shop.set_rules,
-        as_of=shop.as_of)
+    leaf = shop.items[~shop.items["is_set"]]
+    warehouse = shop.warehouse.assign(
+        sku=match_warehouse_codes(shop.warehouse["warehouse_code"], leaf["sku"], shop.mapping).resolved["sku"])
+    inbound = shop.inbound.assign(sku=match_codes(shop.inbound["sku"], shop.items["sku"]).resolved["sku"])
+    run.workbook = create_workbook(TEMPLATE, run.out / WORKBOOK_NAME, {
+        "商品マスタ": shop.items, "対応表": shop.mapping, "セット構成": shop.bom, "仕入先": shop.suppliers,
+        "社内台帳": shop.ledger, "受注": shop.orders.drop(columns=["order_progress"], errors="ignore"),
+        "倉庫在庫": warehouse, "入荷予定": inbound[["sku", "quantity", "expected_on", "supplier", "reference",
+                                               "received_at"]]})
     run.summary.append(("ブック / workbook", str(run.workbook)))
 
 
@@ -127,6 +137,29 @@ def _pull_rms(run: DemoRun) -> None:
                     ("ライセンス / license", result.license.render())]
 
 
+def _reorder(run: DemoRun) -> None:
+    """発注計算: 発注 and 発注書 into the demo workbook, one CP932 CSV per purchase order beside it."""
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.services.reorder import run_reorder
+
+    settings = load_settings(run.out / "zaiko.toml")
+    source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, run.workbook), run.workbook)
+    result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
+                                  run.as_of.date())
+    run.facts["reorder"] = result
+    summary = result.summary()
+    orders = summary["suppliers"]
+    per_supplier = ", ".join(f"{row['supplier']} {row['lines']:,}" for row in orders)  # type: ignore[union-attr]
+    amount = sum(row["amount"] for row in orders)  # type: ignore[union-attr]
+    run.summary += [
+        ("発注する SKU / SKUs to order", f"{summary['to_order']:,} / {summary['skus']:,} (問題 problems {summary['problems']})"),
+        ("発注書 (仕入先: 行) / POs (supplier: lines)", f"{len(orders)}: {per_supplier}"),
+        ("発注金額 / total amount", f"{amount:,.0f} 円"),
+        ("発注書CSV / PO files", f"{len(written) - 1} → {Path(written[-1]).parent if len(written) > 1 else '-'}"),
+    ]
+
+
 Step = Callable[[DemoRun], None]
 STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
@@ -135,6 +168,7 @@ STEPS: list[tuple[str, Step]] = [
     ("デモブックを作成 / write the demo workbook", _write_workbook),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("RMS から取込 / pull from RMS", _pull_rms),
+    ("発注計算 / reorder", _reorder),
 ]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from zaiko_xl.errors import NotBuiltYet
 from zaiko_xl.ports import Progress, Workbook
+from zaiko_xl.services.reorder import ReorderResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,15 @@ def reconcile(workbook: Workbook, progress: Progress) -> RunSummary:
     raise NotBuiltYet(command="差異チェック / reconcile")
 
 
-def reorder(workbook: Workbook, progress: Progress) -> RunSummary:
-    """発注計算: the replenishment sheet and purchase-order drafts."""
-    raise NotBuiltYet(command="発注計算 / reorder")
+def reorder_summary(result: ReorderResult) -> RunSummary:
+    """発注計算 (``services.reorder.run_reorder``, the service the CLI calls too): what the button reports."""
+    summary = result.summary()
+    orders = summary["suppliers"]
+    amount = sum(row["amount"] for row in orders)  # type: ignore[union-attr]
+    return RunSummary(
+        f"発注 {summary['to_order']} SKU、発注書 {len(orders)} 件 (合計 {amount:,.0f} 円)、問題 {summary['problems']} 件",
+        f"{summary['to_order']} SKUs to order, {len(orders)} purchase orders ({amount:,.0f} yen), "
+        f"{summary['problems']} problems")
 
 
 def plan_push(workbook: Workbook, progress: Progress) -> PushPlanSummary:
