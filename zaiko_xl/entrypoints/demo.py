@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
     from zaiko_xl.sample_shop import SampleShop
 
-WORKBOOK_NAME = "zaiko-demo.xlsm"
+WORKBOOK_NAME = "zaiko.xlsm"
+CONFIG_NAME = "zaiko.toml"
+DEMO_HISTORY_DAYS = 400  # reorder needs a year of history (seasonality) from the 受注 sheet
 SHOP_FOLDER = "shop"
 
 
@@ -86,34 +88,30 @@ def _write_files(run: DemoRun) -> None:
     run.summary.append(("ファイル / files", f"{run.out / SHOP_FOLDER}: {', '.join(run.files)}"))
 
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "workbook" / "template.xlsm"
-
-
 def _write_workbook(run: DemoRun) -> None:
-    """A new workbook from the template: the shop's own sheets and what a pull brings (codes resolved)."""
+    from zaiko_xl import bootstrap
     from zaiko_xl.adapters.workbook_file import create_workbook
-    from zaiko_xl.domain.sku import match_codes, match_warehouse_codes
+    from zaiko_xl.entrypoints.demo_setup import config_text, set_aside, user_sheets
 
-    shop = run.shop
-    leaf = shop.items[~shop.items["is_set"]]
-    warehouse = shop.warehouse.assign(
-        sku=match_warehouse_codes(shop.warehouse["warehouse_code"], leaf["sku"], shop.mapping).resolved["sku"])
-    inbound = shop.inbound.assign(sku=match_codes(shop.inbound["sku"], shop.items["sku"]).resolved["sku"])
-    run.workbook = create_workbook(TEMPLATE, run.out / WORKBOOK_NAME, {
-        "商品マスタ": shop.items, "対応表": shop.mapping, "セット構成": shop.bom, "仕入先": shop.suppliers,
-        "社内台帳": shop.ledger, "受注": shop.orders.drop(columns=["order_progress"], errors="ignore"),
-        "倉庫在庫": warehouse, "入荷予定": inbound[["sku", "quantity", "expected_on", "supplier", "reference",
-                                               "received_at"]]})
-    run.summary.append(("ブック / workbook", str(run.workbook)))
+    sheets, ledger_in_sheet = user_sheets(run.shop)
+    set_aside(run.out / WORKBOOK_NAME)  # a demo run again into the same folder starts a new workbook
+    run.workbook = create_workbook(bootstrap.template_path(), run.out / WORKBOOK_NAME, sheets)
+    (run.out / CONFIG_NAME).write_text(config_text(run.skus, run.seed, ledger_in_sheet=ledger_in_sheet, history_days=DEMO_HISTORY_DAYS),
+                                       encoding="utf-8")
+    ledger = "シート「社内台帳」/ sheet 社内台帳" if ledger_in_sheet else f"{SHOP_FOLDER}/ledger.csv"
+    run.summary += [("ブック / workbook", str(run.workbook)), ("台帳 / ledger", ledger),
+                    ("設定 / settings", str(run.out / CONFIG_NAME))]
 
 
 def _start_sandbox(run: DemoRun) -> None:
+    from zaiko_xl.entrypoints.demo_setup import DEMO_RATE
     from zaiko_xl.sandbox.config import SandboxConfig
     from zaiko_xl.sandbox.seed import from_sample_shop, seed_state
     from zaiko_xl.sandbox.server import SandboxServer
     from zaiko_xl.sandbox.state import SandboxState
 
     config = SandboxConfig(orders_per_s=0.5)
+    config.rates = dict.fromkeys(config.rates, DEMO_RATE)
     state = seed_state(SandboxState(config), *from_sample_shop(run.shop))
     server = run.resources.enter_context(SandboxServer(state, seed=run.seed))
     run.sandbox_url = server.base_url
@@ -121,20 +119,26 @@ def _start_sandbox(run: DemoRun) -> None:
     run.summary.append(("RMS サンドボックス / RMS sandbox", server.base_url))
 
 
-def _pull_rms(run: DemoRun) -> None:
+def _pull(run: DemoRun) -> None:
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
-    from zaiko_xl.services.pull import pull_rms
+    from zaiko_xl.services.pull import pull_workbook
 
-    settings = load_settings(run.out / "zaiko.toml", rms={"base_url": run.sandbox_url, **run.credentials})
-    with bootstrap.build_rms_client(settings) as rms:
-        result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(run.out / "zaiko.xlsm"),
-                          now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
-                          warn_days=settings.rms.license_warn_days)
-    run.facts["rms_pull"] = result
-    run.summary += [("RMS在庫 / RMS stock", f"{len(result.stock):,} SKU"),
-                    ("RMS受注 / RMS order lines", f"{len(result.orders):,}"),
-                    ("ライセンス / license", result.license.render())]
+    settings = load_settings(run.out / CONFIG_NAME, rms={"base_url": run.sandbox_url, **run.credentials})
+    book = bootstrap.writable_workbook(settings, run.workbook)
+    with bootstrap.pull_sources(settings, book.path) as sources:
+        report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
+                               bootstrap.pull_options(settings, book.path))
+    run.facts["pull"] = report
+    runs = {s.source: s for s in report.run.sources}
+    run.summary += [
+        ("RMS在庫 / RMS stock", f"{report.rows['rms_stock']:,} SKU"),
+        ("受注 (直近) / recent order lines", f"{report.rows['orders']:,} (楽天 RMS {runs['rms_orders'].rows:,})"),
+        ("取込の照合 / pull matching", f"倉庫 warehouse: 正規化 normalised {runs['warehouse'].normalised:,}, "
+                                      f"対応表 mapping {runs['warehouse'].mapping:,}; "
+                                      f"要確認 to check {report.problems:,} (照合結果)"),
+        ("ライセンス / license", report.license.render()),
+    ]
 
 
 def _reorder(run: DemoRun) -> None:
@@ -165,9 +169,9 @@ STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
     ("店舗のファイルを書き出し / write the shop's files", _write_files),
-    ("デモブックを作成 / write the demo workbook", _write_workbook),
+    ("ブックを作成 / create the workbook", _write_workbook),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
-    ("RMS から取込 / pull from RMS", _pull_rms),
+    ("ブックへ取込 / pull into the workbook", _pull),
     ("発注計算 / reorder", _reorder),
 ]
 
