@@ -264,6 +264,18 @@ class StalePull(RuleViolation):
     message_en = "The pulled data is too old ({age_min} min, limit {limit_min} min). Run `zaiko-xl pull` first."
 
 
+class GuardHardLimit(RuleViolation):
+    """A push plan past a hard limit: never sent, not even with --yes (push section)."""
+
+    code = "E403"
+    message_ja = "安全装置の上限を超えているため送信しません: {detail_ja}"
+    message_en = "Not sent: the plan is past a hard safety limit: {detail_en}"
+    hint_ja = ("--yes でも送信できません。取込データを確認してください。意図した変更なら zaiko.toml の "
+               "[push] hard_max_* を変更してください。")
+    hint_en = ("--yes does not override this. Check the pulled data; if the change is intended, raise "
+               "[push] hard_max_* in zaiko.toml.")
+
+
 # ---------------------------------------------------------------- E5xx state: workbook, journal, locks
 class StateError(ZaikoError):
     code = "E500"
@@ -288,6 +300,28 @@ class RunNotFound(StateError):
     code = "E503"
     message_ja = "実行 ID {run_id} がジャーナル {journal} にありません。"
     message_en = "Run ID {run_id} is not in the journal {journal}."
+
+
+class RunUnfinished(StateError):
+    """A push run was interrupted and must be completed before another write (push section)."""
+
+    code = "E520"
+    message_ja = "中断した反映 {run_id} が残っています ({done}/{total} 件のバッチ完了)。"
+    message_en = "The push {run_id} was interrupted ({done}/{total} batches done)."
+    hint_ja = "zaiko-xl push --resume で完了させてから再実行してください。"
+    hint_en = "Complete it with `zaiko-xl push --resume`, then run again."
+
+
+class RunAlreadyRolledBack(StateError):
+    code = "E521"
+    message_ja = "反映 {run_id} は既に取り消し済みです (取消の実行 ID {rollback_id})。"
+    message_en = "The push {run_id} has already been rolled back (rollback run {rollback_id})."
+
+
+class RunNotRollbackable(StateError):
+    code = "E522"
+    message_ja = "実行 {run_id} は取り消せません: {detail_ja}"
+    message_en = "The run {run_id} cannot be rolled back: {detail_en}"
 
 
 # ---------------------------------------------------------------- E9xx
