@@ -276,6 +276,27 @@ class GuardHardLimit(RuleViolation):
                "[push] hard_max_* in zaiko.toml.")
 
 
+# ---------------------------------------------------------------- E45x stock identity, set products, ledger (domain)
+class BomCycle(RuleViolation):
+    code = "E450"
+    message_ja = "セット構成が循環しています: {cycle}"
+    message_en = "The set structure is circular: {cycle}"
+    hint_ja = "セット構成 (セット構成シート / bom.csv) で、セットが自分自身を含まないように直してください。"
+    hint_en = "Fix the set structure (the セット構成 sheet / bom.csv) so that no set contains itself."
+
+
+class BomInvalid(RuleViolation):
+    code = "E451"
+    message_ja = "セット構成が不正です (セット {set_sku}、構成品 {component_sku}): {detail_ja}"
+    message_en = "Invalid set structure (set {set_sku}, component {component_sku}): {detail_en}"
+
+
+class UnknownMovementKind(RuleViolation):
+    code = "E452"
+    message_ja = "台帳の区分「{kind}」は使えません ({count} 件)。使える区分: 入荷 出荷 返品 キャンセル戻し 交換 棚卸調整"
+    message_en = "Unknown ledger movement kind '{kind}' ({count} row(s)); allowed: 入荷 出荷 返品 キャンセル戻し 交換 棚卸調整"
+
+
 # ---------------------------------------------------------------- E5xx state: workbook, journal, locks
 class StateError(ZaikoError):
     code = "E500"
