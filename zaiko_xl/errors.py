@@ -242,6 +242,14 @@ class WriteOutcomeUnknown(ApiError):
     hint_en = "`zaiko-xl push --resume` reads back first and then continues."
 
 
+class RmsSkuRejected(ApiError):
+    """RMS refused one element of a request; ``sku`` is taken from the error's propertyPath."""
+
+    code = "E308"
+    message_ja = "RMS が SKU {sku} を拒否しました ({endpoint}, HTTP {status}, {rms_code}): {detail}"
+    message_en = "RMS refused SKU {sku} ({endpoint}, HTTP {status}, {rms_code}): {detail}"
+
+
 # ---------------------------------------------------------------- E4xx rules and guards
 class RuleViolation(ZaikoError):
     code = "E400"
@@ -313,8 +321,9 @@ class WorkbookLocked(StateError):
 
 class RunInProgress(StateError):
     code = "E502"
-    message_ja = "別の zaiko-xl の実行中です (ロック {lock_file})。"
-    message_en = "Another zaiko-xl run is in progress (lock {lock_file})."
+    message_ja = "別の zaiko-xl の実行中です (PID {pid}、{started_at} 開始、{age_min} 分経過、{purpose}、ロック {lock_file})。{hung_ja}"
+    message_en = ("Another zaiko-xl run is in progress (PID {pid}, started {started_at}, {age_min} min ago, "
+                  "{purpose}, lock {lock_file}).{hung_en}")
 
 
 class RunNotFound(StateError):

@@ -135,3 +135,13 @@ def test_sale_buffers_are_the_recent_rate_times_the_interval():
     stock = with_buffers(pd.DataFrame({"sku": ["A", "B"]}), base=0, extra=sale_buffers(
         orders, now, interval_s=3600, lookback=timedelta(hours=3)))
     assert stock["buffer"].tolist() == [12, 0]
+
+
+def test_sets_take_their_units_from_the_components_by_the_set_rule():
+    stock = pd.DataFrame({"sku": ["X", "Y", "SET"], "manage_number": ["x", "y", "set"], "variant_id": ["x", "y", "s"],
+                          "on_hand": [10, 1, 0], "allocated": [0, 0, 0], "rms": [10, 1, 5]})
+    bom = pd.DataFrame({"set_sku": ["SET", "SET"], "component_sku": ["X", "Y"], "quantity": [2, 1]})
+    rules = pd.DataFrame({"set_sku": ["SET"], "priority": [1], "cap": [None]})
+    targets = compute_targets(stock, PlanPolicy(), bom=bom, set_rules=rules)
+    assert targets["target_rakuten"].tolist() == [8, 0, 1]  # the set takes 2 X + 1 Y; never one unit twice
+    assert "セット配分後/after sets 8" in targets["why"][0]

@@ -20,7 +20,7 @@ from zaiko_xl.domain.push_run import BatchState, RunHeader, RunKind, RunRecord, 
 
 _ITEM_COLUMNS = ("seq", "batch_no", "sku", "manage_number", "variant_id", "before", "target", "delta", "mode",
                  "why", "pre", "post", "outcome")
-_UPDATABLE = ("batch_no", "pre", "post", "outcome")
+_UPDATABLE = ("batch_no", "pre", "post", "delta", "outcome")
 _OPEN_STATES = (RunState.RUNNING.value, RunState.UNSETTLED.value)
 
 
@@ -46,8 +46,10 @@ class SqlitePushJournal:
                 (header.run_id, header.kind.value, header.source, header.state.value, _iso(header.created_at),
                  _iso(header.pulled_at), header.rollback_of, header.total_skus, header.total_units_before,
                  json.dumps(header.summary, ensure_ascii=False)))
-            conn.executemany("INSERT INTO push_batch (run_id, batch_no, mode, state) VALUES (?, ?, ?, ?)",
-                             [(header.run_id, int(no), mode, BatchState.PLANNED.value) for no, mode in batches.items()])
+            if header.state is not RunState.REFUSED:  # a refused run keeps its plan for the record, no batches
+                conn.executemany("INSERT INTO push_batch (run_id, batch_no, mode, state) VALUES (?, ?, ?, ?)",
+                                 [(header.run_id, int(no), mode, BatchState.PLANNED.value)
+                                  for no, mode in batches.items()])
             rows = items.reindex(columns=list(_ITEM_COLUMNS)).astype(object).where(items.notna(), None)
             conn.executemany(
                 f"INSERT INTO push_item (run_id, {', '.join(_ITEM_COLUMNS)}) VALUES (?{', ?' * len(_ITEM_COLUMNS)})",

@@ -8,11 +8,14 @@ the request may or may not have been applied.
 Settling an unknown batch (:func:`settle`) reads the SKUs back and compares each one with
 its ``pre`` value: ``now - pre == delta`` is evidence that the write was applied, ``now ==
 pre`` that it was not; any other difference comes from orders placed or cancelled meanwhile
-and says nothing. RMS applies a bulk-upsert as a whole (rms-api.md §2.5, the safe reading),
-so the batch is decided by its clear SKUs when at least ``QUORUM`` of them agree, and every
-SKU of the batch, noisy ones included, gets that outcome. When the clear SKUs disagree (a
-partial write), each clear SKU gets its own outcome and the noisy ones stay unknown. A SKU
-written ABSOLUTE (RMS had no record) was applied exactly when a record exists now.
+and says nothing. An order can also *mimic* the other outcome (one unit sold on a SKU whose
+delta is -1), so single SKUs are never trusted alone: RMS applies a bulk-upsert as a whole
+(rms-api.md §2.5, the safe reading), so the batch is decided by the majority of its clear
+SKUs when the minority is small enough to be such orders (at most 1, or ``NOISE_SHARE`` of
+them), and every SKU of the batch, noisy ones included, gets that outcome. A real split (a
+partial write) trusts each clear SKU and leaves the noisy ones unknown; a tie decides
+nothing. A SKU written ABSOLUTE (RMS had no record) was applied exactly when a record
+exists now.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-QUORUM = 0.9  # share of the clear SKUs that must agree to decide a whole batch
+NOISE_SHARE = 0.1  # clear SKUs that may contradict their batch (orders that mimic the other outcome)
 
 
 class RunKind(StrEnum):
@@ -132,20 +135,26 @@ def settle(items: pd.DataFrame, now: pd.Series) -> Settlement:
     not_applied = ~absolute & (diff == 0) & (delta != 0)
     outcomes = np.full(len(items), Outcome.UNKNOWN.value, dtype=object)
     outcomes[absolute] = np.where(np.isnan(now_values[absolute]), Outcome.NOT_APPLIED, Outcome.APPLIED)
-    clear = int(applied.sum() + not_applied.sum())
+    yes, no = int(applied.sum()), int(not_applied.sum())
     relative = ~absolute
-    if clear and applied.sum() >= QUORUM * clear:
-        outcomes[relative] = Outcome.APPLIED
-        reason = f"{int(applied.sum())}/{clear} clear SKUs moved by their delta"
-    elif clear and not_applied.sum() >= QUORUM * clear:
-        outcomes[relative] = Outcome.NOT_APPLIED
-        reason = f"{int(not_applied.sum())}/{clear} clear SKUs unchanged"
-    else:
+    noisy = int(relative.sum()) - yes - no
+    if _clear_majority(yes, no):
+        outcomes[relative] = Outcome.APPLIED if yes > no else Outcome.NOT_APPLIED
+        reason = f"batch {'applied' if yes > no else 'not applied'}: {yes} SKUs moved by their delta, {no} unchanged, " \
+                 f"{noisy} changed by orders"
+    elif yes != no:  # a real split: RMS applied part of the batch; trust each clear SKU, never the noisy ones
         outcomes[applied] = Outcome.APPLIED
         outcomes[not_applied] = Outcome.NOT_APPLIED
-        reason = f"no quorum: {int(applied.sum())} moved, {int(not_applied.sum())} unchanged, " \
-                 f"{int(relative.sum()) - clear} changed by orders"
+        reason = f"partial write: {yes} moved, {no} unchanged, {noisy} undecided"
+    else:
+        reason = f"undecided: {yes} moved, {no} unchanged, {noisy} changed by orders"
     return Settlement(outcomes=outcomes, reason=reason)
+
+
+def _clear_majority(yes: int, no: int) -> bool:
+    """One outcome wins and the other is few enough to be orders that look like it."""
+    majority, minority = max(yes, no), min(yes, no)
+    return majority > minority and minority <= max(1, NOISE_SHARE * (yes + no))
 
 
 def rms_keys(frame: pd.DataFrame) -> pd.Series:
