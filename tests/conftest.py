@@ -14,3 +14,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     monkeypatch.setenv("COLUMNS", "200")
+
+
+# The RMS sandbox fixtures (`rms_sandbox`, `rms_sandbox_session`), usable by every part's tests.
+from tests.sandbox_server import rms_sandbox, rms_sandbox_session  # noqa: E402, F401

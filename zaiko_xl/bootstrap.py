@@ -5,3 +5,60 @@ with fakes instead. No module-level clients or settings.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zaiko_xl.adapters.rms_http import HttpRmsClient
+    from zaiko_xl.config import Settings
+    from zaiko_xl.ports import FrameSink, RmsCsvSink, StockTableSource
+
+_JST = timezone(timedelta(hours=9))
+
+
+def jst_now() -> datetime:
+    """Now in JST, timezone-naive, whole seconds (the clock entry points hand to services)."""
+    return datetime.now(_JST).replace(tzinfo=None, microsecond=0)
+
+
+def build_rms_client(settings: Settings, **options: Any) -> HttpRmsClient:
+    """The RMS client (RmsInventory + RmsOrders + RmsLicense ports) from Settings.rms.
+
+    ``options`` pass through to ``HttpRmsClient.connect`` (tests: clock, rng, page_size,
+    search_cap). Raises MissingSecret (E104) when a credential is not set.
+    """
+    from zaiko_xl.adapters.rms_http import HttpRmsClient
+
+    rms = settings.rms
+    secret = settings.require_secret("rms.service_secret").get_secret_value()
+    key = settings.require_secret("rms.license_key").get_secret_value()
+    rates = {"read": rms.rate_get_per_s, "write": rms.rate_write_per_s, "single": rms.rate_write_per_s,
+             "order": rms.rate_order_per_s, "license": rms.rate_order_per_s}
+    return HttpRmsClient.connect(
+        rms.base_url, secret, key, timeout_s=rms.timeout_s, rates=rates, retry_budget_s=rms.retry_budget_s,
+        retry_base_s=rms.retry_base_s, retry_cap_s=rms.retry_cap_s, retry_max_attempts=rms.retry_max_attempts,
+        settle_s=rms.settle_s, order_version=rms.order_version, **options,
+    )
+
+
+def build_pull_sink(workbook: Path) -> FrameSink:
+    """Where `zaiko-xl pull` puts the RMS frames for now: ``<workbook>-rms.xlsx`` beside the workbook."""
+    from zaiko_xl.adapters.pull_files import XlsxPullSink
+
+    return XlsxPullSink.beside(workbook)
+
+
+def build_stock_table(path: Path, sheet: str | None = None) -> StockTableSource:
+    """A stock table file (CSV or XLSX) as the StockTableSource port."""
+    from zaiko_xl.adapters.stock_table import FileStockTable
+
+    return FileStockTable(path, sheet)
+
+
+def build_rms_csv_sink(path: Path) -> RmsCsvSink:
+    """The CP932/CRLF RMS bulk-edit CSV writer."""
+    from zaiko_xl.adapters.rms_csv import Cp932CsvSink
+
+    return Cp932CsvSink(path)

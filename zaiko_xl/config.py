@@ -45,6 +45,12 @@ class RmsSettings(_Section):
     rate_write_per_s: float = Field(1.0, gt=0)  # bulk-upsert, single-SKU get/put
     retry_budget_s: float = Field(120.0, ge=0)  # total time retries may take per call
     license_warn_days: int = Field(14, ge=0)
+    rate_order_per_s: float = Field(1.0, gt=0)  # searchOrder, getOrder, license expiry
+    retry_base_s: float = Field(1.0, ge=0)  # first backoff step; doubles per try, with jitter
+    retry_cap_s: float = Field(30.0, ge=0)  # longest single backoff wait
+    retry_max_attempts: int = Field(6, ge=1)  # tries per call, the first one included
+    settle_s: float = Field(2.0, ge=0)  # wait before reading back a write whose outcome is unknown
+    order_version: int = Field(10, ge=7)  # getOrder version; 7+ returns SKU data (SkuModelList)
 
 
 class WorkbookSettings(_Section):

@@ -212,14 +212,20 @@ class ApiAuthError(ApiError):
     hint_en = "Check the service secret and license key (`zaiko-xl doctor`)."
 
 
+_RENEW_HINT_JA = ("RMS にログインし「店舗様向け情報・サービス > WEB APIサービス > 利用設定」のアプリ詳細で"
+                  "「ライセンスキー発行」を押して新しいキーを発行し、環境変数 ZAIKO_RMS_LICENSE_KEY か"
+                  "キーリング (python -m keyring set zaiko-xl rms_license_key) に設定してください。")
+_RENEW_HINT_EN = ("Log in to RMS, open WEB API service > usage settings > your app's details, press "
+                  "'issue license key', and set the new key in ZAIKO_RMS_LICENSE_KEY or the keyring "
+                  "(`python -m keyring set zaiko-xl rms_license_key`).")
+
+
 class LicenseExpired(ApiError):
     code = "E303"
     message_ja = "RMS のライセンスキーの有効期限が切れています (期限 {expiry})。"
     message_en = "The RMS license key has expired (expiry {expiry})."
-    hint_ja = ("RMS の「店舗様向け情報・サービス > WEB APIサービス > 利用設定」で新しいライセンスキーを"
-               "発行し、ZAIKO_RMS_LICENSE_KEY かキーリングに設定してください。")
-    hint_en = ("Issue a new license key in RMS (WEB API service > usage settings) and set it in "
-               "ZAIKO_RMS_LICENSE_KEY or the keyring.")
+    hint_ja = _RENEW_HINT_JA
+    hint_en = _RENEW_HINT_EN
 
 
 class ApiRejected(ApiError):
@@ -242,12 +248,57 @@ class WriteOutcomeUnknown(ApiError):
     hint_en = "`zaiko-xl push --resume` reads back first and then continues."
 
 
+class InvalidRmsCode(ApiError):
+    """A SKU RMS would refuse (code format, quantity range, duplicate); nothing was sent."""
+
+    code = "E307"
+    message_ja = "SKU {sku}: {detail_ja}。RMS には何も送信していません (問題のある SKU {count} 件)。"
+    message_en = "SKU {sku}: {detail_en}. Nothing was sent to RMS ({count} SKU(s) with problems)."
+
+
 class RmsSkuRejected(ApiError):
     """RMS refused one element of a request; ``sku`` is taken from the error's propertyPath."""
 
     code = "E308"
     message_ja = "RMS が SKU {sku} を拒否しました ({endpoint}, HTTP {status}, {rms_code}): {detail}"
     message_en = "RMS refused SKU {sku} ({endpoint}, HTTP {status}, {rms_code}): {detail}"
+
+
+class PartialWrite(ApiError):
+    """A multi-batch write stopped part way; the context lists what was and was not applied."""
+
+    code = "E309"
+    message_ja = ("RMS への書き込みが途中で止まりました: {applied} 件反映済み、{not_applied} 件未反映。"
+                  "原因: {cause}")
+    message_en = "The write to RMS stopped part way: {applied} SKU(s) applied, {not_applied} not applied. Cause: {cause}"
+    hint_ja = "反映済みの SKU はそのままです。原因を直してから、未反映の分だけ再実行してください。"
+    hint_en = "The applied SKUs stay as they are; fix the cause and send only the rest again."
+
+
+class LicenseRejected(ApiAuthError):
+    code = "E310"
+    message_ja = ("RMS がライセンスキーを受け付けません ({endpoint}, HTTP {status}, {rms_code})。"
+                  "期限切れ、または新しいキーの発行で無効になった可能性があります。")
+    message_en = ("RMS does not accept the license key ({endpoint}, HTTP {status}, {rms_code}); it has "
+                  "expired or was replaced by a newly issued key.")
+    hint_ja = _RENEW_HINT_JA
+    hint_en = _RENEW_HINT_EN
+
+
+class FunctionNotEnabled(ApiError):
+    code = "E311"
+    message_ja = "RMS のアプリで機能「{function}」が有効になっていません ({endpoint}, HTTP {status})。"
+    message_en = "The function '{function}' is not enabled for your RMS app ({endpoint}, HTTP {status})."
+    hint_ja = "RMS の WEB APIサービス > 利用設定 > 利用機能編集 で「{function}」にチェックを入れてください。"
+    hint_en = "Tick '{function}' in RMS: WEB API service > usage settings > edit functions."
+
+
+class RangeTooCrowded(ApiError):
+    code = "E312"
+    message_ja = "在庫数 {quantity} の SKU が 1000 件を超えるため、RMS の範囲取得では一覧できません。"
+    message_en = "More than 1000 SKUs have stock {quantity}; RMS's range query cannot list them."
+    hint_ja = "商品マスタ (商品管理番号と SKU管理番号の一覧) を指定して取り込んでください。"
+    hint_en = "Pull with the item master (the list of manageNumber and variantId) instead."
 
 
 # ---------------------------------------------------------------- E4xx rules and guards

@@ -7,14 +7,14 @@ outside thing; keep the domain types in the signatures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.push_run import BatchState, RunHeader, RunRecord, RunState
-from zaiko_xl.domain.rms import StockChange, UpsertMode
+from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +31,66 @@ class NullProgress:
 
     def update(self, label: str, done: int, total: int | None = None) -> None:
         return None
+
+
+class RmsInventory(Protocol):
+    """RMS stock (Inventory API). Frames follow ``domain.rms.RMS_STOCK_COLUMNS``."""
+
+    def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
+        """Stock of these SKUs; SKUs RMS has no record of are left out."""
+        ...
+
+    def get_range(self, min_quantity: int, max_quantity: int) -> pd.DataFrame:
+        """Every SKU whose stock lies in the window; RangeTooCrowded (E312) above 1000 SKUs."""
+        ...
+
+    def upsert(self, changes: Sequence[StockChange], mode: UpsertMode) -> UpsertReport:
+        """Write stock; never applies a change twice; raises what was not applied (E306-E309)."""
+        ...
+
+
+class RmsOrders(Protocol):
+    """RMS orders (RakutenPay Order API). Order lines follow ``domain.rms.RMS_ORDER_COLUMNS``."""
+
+    def search(self, start: datetime, end: datetime, progress: Sequence[int]) -> list[str]:
+        """Order numbers ordered in [start, end] (JST) with these orderProgress codes."""
+        ...
+
+    def get(self, order_numbers: Sequence[str]) -> pd.DataFrame:
+        """One row per order line, keyed by RMS's raw codes (manage_number, variant_id)."""
+        ...
+
+
+class RmsLicense(Protocol):
+    """The RMS license key."""
+
+    def expiry(self) -> datetime:
+        """The key's expiry (JST); LicenseRejected (E310) when RMS refuses the key."""
+        ...
+
+
+class FrameSink(Protocol):
+    """Where pulled frames go (sheets of the workbook, or files beside it)."""
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
+        """Write every frame at once (all or nothing); returns where they went."""
+        ...
+
+
+class StockTableSource(Protocol):
+    """A table of (manage_number, variant_id, quantity) rows, e.g. stock to upload by CSV."""
+
+    def read(self) -> tuple[pd.DataFrame, str]:
+        """The rows (with a 1-based ``row`` column as the user sees it) and the place they came from."""
+        ...
+
+
+class RmsCsvSink(Protocol):
+    """Writes RMS bulk-edit CSV files (normal-item.csv)."""
+
+    def write(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+        """Write the file atomically; returns its path."""
+        ...
 
 
 # ---------------------------------------------------------------- push (issue 8)

@@ -99,9 +99,22 @@ def sandbox(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="待ち受けポート / port on 127.0.0.1")] = 8765,
     seed: Annotated[int, typer.Option("--seed", help="乱数の種 / random seed")] = 1,
+    skus: Annotated[int, typer.Option("--skus", min=1, max=200_000, help="SKU 数 / number of SKUs")] = 500,
+    orders_per_min: Annotated[float, typer.Option("--orders-per-min", min=0, help="模擬注文の頻度 / simulated orders per minute")] = 6.0,
 ) -> None:
     """ローカルの RMS シミュレーターを起動 / run the local RMS simulator on 127.0.0.1."""
-    _not_built(ctx, "sandbox")
+    import os
+
+    from zaiko_xl.entrypoints.rms_output import sandbox_banner
+    from zaiko_xl.errors import InvalidSetting
+    from zaiko_xl.sandbox.main import run
+
+    with cli_errors(_globals(ctx).debug):
+        try:
+            run(port=port, seed=seed, skus=skus, orders_per_s=orders_per_min / 60, environ=os.environ,
+                on_started=lambda server: sandbox_banner(server, stdout_console()))
+        except OSError as exc:
+            raise InvalidSetting(key="--port", detail=f"{port}: {exc.strerror or exc}") from exc
 
 
 @template_app.command("build")
@@ -116,7 +129,19 @@ def template_build(
 @app.command()
 def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
     """RMS 在庫・受注、倉庫ファイル、社内台帳をシートへ取込 / pull RMS, warehouse and ledger into sheets."""
-    _not_built(ctx, "pull")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.console import progress_bar
+    from zaiko_xl.entrypoints.rms_output import render_pull
+    from zaiko_xl.services.pull import pull_rms
+
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        with bootstrap.build_rms_client(settings) as rms, progress_bar() as progress:
+            result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(workbook),
+                              now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
+                              warn_days=settings.rms.license_warn_days, progress=progress)
+        render_pull(result, stdout_console())
 
 
 @app.command()
@@ -172,10 +197,18 @@ def kpi(
 @app.command("export-rms-csv")
 def export_rms_csv(
     ctx: typer.Context,
+    source: Annotated[Path, typer.Option("--from", help="在庫の表 (CSV/XLSX: 商品管理番号・SKU管理番号・在庫数) / stock table")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX のシート名 / sheet of an XLSX file")] = None,
     out: Annotated[Path, typer.Option("--out", help="出力先 / output file")] = Path("normal-item.csv"),
 ) -> None:
     """API 停止時の手動アップロード用 normal-item.csv を作成 / write normal-item.csv for manual upload."""
-    _not_built(ctx, "export-rms-csv")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.entrypoints.rms_output import render_csv_export
+    from zaiko_xl.services.export_csv import export_rms_csv as export
+
+    with cli_errors(_globals(ctx).debug):
+        result = export(bootstrap.build_stock_table(source, sheet), bootstrap.build_rms_csv_sink(out))
+        render_csv_export(result, stdout_console())
 
 
 @app.command()
