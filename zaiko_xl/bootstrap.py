@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zaiko_xl.adapters.rms_http import HttpRmsClient
     from zaiko_xl.config import Settings
-    from zaiko_xl.ports import FrameSink, RmsCsvSink, StockTableSource
+    from zaiko_xl.ports import FrameSink, RmsCsvSink, RunLock, StockTableSource
+    from zaiko_xl.services.push import PushDeps, PushOptions
 
 _JST = timezone(timedelta(hours=9))
 
@@ -62,3 +63,42 @@ def build_rms_csv_sink(path: Path) -> RmsCsvSink:
     from zaiko_xl.adapters.rms_csv import Cp932CsvSink
 
     return Cp932CsvSink(path)
+
+
+def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
+    """RMS (one request per batch), the journal, the run lock and the clock for the push services."""
+    import time
+
+    from zaiko_xl.adapters.push_journal import SqlitePushJournal
+    from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.ports import NullProgress
+    from zaiko_xl.services.push import PushDeps
+
+    journal_path = settings.resolve(settings.journal.path)
+    return PushDeps(rms=HttpRmsStockWriter(build_rms_client(settings)), journal=SqlitePushJournal(journal_path),
+                    lock=build_run_lock(settings), now=jst_now, sleep=time.sleep, progress=progress or NullProgress())
+
+
+def build_run_lock(settings: Settings) -> RunLock:
+    """The lock file beside the journal (``<journal>.lock``)."""
+    from zaiko_xl.adapters.run_lock import FileRunLock
+
+    journal_path = settings.resolve(settings.journal.path)
+    return FileRunLock(journal_path.with_name(journal_path.name + ".lock"),
+                       stale_after=timedelta(minutes=settings.push.lock_stale_min))
+
+
+def push_options(settings: Settings, *, confirmed: bool = False) -> PushOptions:
+    """Guard limits, batch size and settling from Settings.push / Settings.rms."""
+    from zaiko_xl.domain.guards import GuardLimits
+    from zaiko_xl.services.push import PushOptions
+
+    push = settings.push
+    limits = GuardLimits(
+        max_zero_share=push.max_zero_share, max_total_change_share=push.max_total_change_share,
+        max_sku_change=push.max_sku_change, hard_max_zero_share=push.hard_max_zero_share,
+        hard_max_total_change_share=push.hard_max_total_change_share, hard_max_sku_change=push.hard_max_sku_change,
+        max_pull_age_min=push.max_pull_age_min)
+    return PushOptions(limits=limits, batch_size=push.batch_size, settle_s=max(settings.rms.settle_s,
+                                                                               settings.rms.timeout_s),
+                       confirmed=confirmed)
