@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
     from zaiko_xl.adapters.rms_http import HttpRmsClient
     from zaiko_xl.config import Settings
+    from zaiko_xl.domain.reconcile import ReconcileParams
     from zaiko_xl.ports import FrameSink, RmsCsvSink, RunLock, StockTableSource
     from zaiko_xl.services.push import PushDeps, PushOptions
 
@@ -102,3 +104,19 @@ def push_options(settings: Settings, *, confirmed: bool = False) -> PushOptions:
     return PushOptions(limits=limits, batch_size=push.batch_size, settle_s=max(settings.rms.settle_s,
                                                                                settings.rms.timeout_s),
                        confirmed=confirmed)
+
+
+def reconcile_params(settings: Settings) -> ReconcileParams:
+    """Reconciliation tunables from the settings (buffer from [push])."""
+    from zaiko_xl.domain.reconcile import ReconcileParams
+
+    rc = settings.reconcile
+    return ReconcileParams(tolerance=rc.tolerance, tolerance_by_group=dict(rc.tolerance_by_group),
+                           buffer=settings.push.buffer, delay_max_pulls=rc.delay_max_pulls)
+
+
+def reconcile_history(settings: Settings) -> SqliteReconcileHistory:
+    """The journal's reconcile history (SQLite file at ``journal.path``)."""
+    from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
+
+    return SqliteReconcileHistory(settings.resolve(settings.journal.path), keep_pulls=settings.reconcile.keep_pulls)

@@ -78,6 +78,8 @@ class OrdersSettings(_Section):
 class ReconcileSettings(_Section):
     tolerance: int = Field(0, ge=0)
     tolerance_by_group: dict[str, int] = Field(default_factory=dict)
+    delay_max_pulls: int = Field(3, ge=1)  # a 遅延 seen in this many previous pulls in a row becomes 分断
+    keep_pulls: int = Field(20, ge=2)  # pulls whose differences the journal keeps (older ones are pruned)
 
 
 class ChannelRule(_Section):

@@ -403,6 +403,20 @@ class RunNotRollbackable(StateError):
     code = "E522"
     message_ja = "実行 {run_id} は取り消せません: {detail_ja}"
     message_en = "The run {run_id} cannot be rolled back: {detail_en}"
+class JournalTooNew(StateError):
+    code = "E504"
+    message_ja = "ジャーナル {journal} は新しい版の zaiko-xl で作られています (版 {found}、この版は {known} まで)。"
+    message_en = "The journal {journal} was made by a newer zaiko-xl (schema {found}; this version knows up to {known})."
+    hint_ja = "zaiko-xl を更新してください。"
+    hint_en = "Update zaiko-xl."
+
+
+class JournalUnreadable(StateError):
+    code = "E505"
+    message_ja = "ジャーナル {journal} を読み書きできません: {detail}"
+    message_en = "Cannot read or write the journal {journal}: {detail}"
+    hint_ja = "ファイルが壊れている場合は別名で退避すると、新しいジャーナルで続行できます (差異の履歴は失われます)。"
+    hint_en = "If the file is damaged, move it aside to continue with a new journal (the history of differences is lost)."
 
 
 # ---------------------------------------------------------------- E9xx

@@ -19,6 +19,9 @@ from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zaiko_xl.domain.reconcile_inputs import SourceFrames
+    from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
+
 
 class Progress(Protocol):
     """Reports progress of a long operation (rich in the CLI, the status bar in Excel)."""
@@ -90,6 +93,37 @@ class RmsCsvSink(Protocol):
 
     def write(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         """Write the file atomically; returns its path."""
+        ...
+
+
+# ---------------------------------------------------------------- reconcile (issue 6)
+class ReconcileSources(Protocol):
+    """The pulled numbers reconciliation compares (the workbook's sheets, or files)."""
+
+    def load(self) -> SourceFrames: ...
+
+
+class ComparisonSheet(Protocol):
+    """The 在庫比較 sheet: read the person's decisions back, write the new comparison."""
+
+    def read_decisions(self) -> pd.DataFrame:
+        """``sku``, ``confirmed`` (Int64, blank = NA), ``push`` (bool); empty if no sheet yet."""
+        ...
+
+    def write(self, rows: pd.DataFrame, summary: ReconcileSummary) -> None:
+        """Replace the sheet's rows (``ReconcileReport.to_frame()``) and its summary block."""
+        ...
+
+
+class ReconcileHistory(Protocol):
+    """The journal of earlier pulls (SQLite beside the workbook)."""
+
+    def previous(self, pulls: int) -> PullHistory:
+        """Differences of the last ``pulls`` pulls (``run_index`` 0 = latest) and the last suggestions."""
+        ...
+
+    def record(self, run: ReconcileRun) -> None:
+        """Keep this pull (atomically); prune pulls beyond the configured number."""
         ...
 
 

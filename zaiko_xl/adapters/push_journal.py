@@ -110,6 +110,8 @@ class SqlitePushJournal:
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = connect(self.path)
+            self._conn.execute("PRAGMA journal_mode=WAL")  # readers (Excel, reconcile) do not block a push
+            self._conn.execute("PRAGMA synchronous=FULL")  # a committed batch state survives a crash
             self._conn.row_factory = sqlite3.Row
         return self._conn
 

@@ -1,0 +1,112 @@
+"""build_reconcile_input: the per-SKU numbers from the source frames (data-contracts §2, §5)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zaiko_xl.domain.reconcile_inputs import SourceFrames, build_reconcile_input
+
+T = pd.Timestamp
+AS_OF = T("2026-11-25 12:00")
+WH_T, RMS_T = T("2026-11-25 11:30"), T("2026-11-25 10:00")
+
+
+def _frames(ledger=(), orders=(), inbound=(), warehouse=None, rms=None) -> SourceFrames:
+    items = pd.DataFrame({"sku": ["A-1", "B-2", "SET-1"], "manage_number": ["a-1", "b-2", "set-1"],
+                          "variant_id": ["v1", "v1", "v1"], "warehouse_code": ["A-1", "B-2", "SET-1"],
+                          "name": ["a", "b", "s"], "group": ["g", "g", "g"], "is_set": [False, False, True]})
+    wh = warehouse if warehouse is not None else [("A-1", 50, 2), ("B-2", 10, 0)]
+    warehouse = pd.DataFrame([{"warehouse_code": c, "on_hand": q, "reserved": r, "available": q - r,
+                               "location": "", "lot": "", "expiry": pd.NaT, "updated_at": WH_T} for c, q, r in wh])
+    rms = rms if rms is not None else [("a-1", "v1", 40), ("b-2", "v1", 10), ("set-1", "v1", 3)]
+    rms_stock = pd.DataFrame([{"manage_number": m, "variant_id": v, "quantity": q, "updated": RMS_T}
+                              for m, v, q in rms])
+    ledger = pd.DataFrame(list(ledger) or [("A-1", "棚卸調整", 50, T("2026-11-01"), "OPEN"),
+                                           ("B-2", "棚卸調整", 10, T("2026-11-01"), "OPEN")],
+                          columns=["sku", "kind", "quantity", "at", "reference"])
+    orders = pd.DataFrame(list(orders), columns=["order_number", "channel", "sku", "quantity", "status",
+                                                 "ordered_at", "changed_at"])
+    inbound = pd.DataFrame(list(inbound), columns=["sku", "quantity", "expected_on", "supplier", "reference",
+                                                   "received_at"])
+    bom = pd.DataFrame({"set_sku": ["SET-1", "SET-1"], "component_sku": ["A-1", "B-2"], "quantity": [2, 1]})
+    return SourceFrames(items, warehouse, rms_stock, ledger, orders, inbound, bom)
+
+
+def _row(frames: SourceFrames, sku: str = "A-1") -> pd.Series:
+    return build_reconcile_input(frames, AS_OF).set_index("sku").loc[sku]
+
+
+OPEN = [("A-1", "棚卸調整", 50, T("2026-11-01"), "OPEN"), ("B-2", "棚卸調整", 10, T("2026-11-01"), "OPEN")]
+
+
+def test_open_allocations_count_unshipped_lines_of_every_channel_and_exploded_sets():
+    orders = [("O1", "rakuten", "A-1", 2, "unshipped", T("2026-11-25 08:00"), pd.NaT),
+              ("O2", "yahoo", "A-1", 1, "unshipped", T("2026-11-25 11:00"), pd.NaT),
+              ("O3", "amazon", "A-1", 5, "shipped", T("2026-11-24 08:00"), T("2026-11-24 09:00")),
+              ("O4", "rakuten", "SET-1", 1, "unshipped", T("2026-11-25 09:00"), pd.NaT)]
+    row = _row(_frames(orders=orders))
+    assert row["allocated"] == 2 + 1 + 2
+    assert (row["alloc_change_after_rms"], row["orders_after_rms"]) == (1, 1)  # only O2 is newer than RMS's update
+    assert _row(_frames(orders=orders), "B-2")["allocated"] == 1
+
+
+def test_a_line_open_at_rms_update_and_cancelled_since_releases_allocation():
+    orders = [("O1", "yahoo", "A-1", 3, "cancelled", T("2026-11-25 08:00"), T("2026-11-25 10:30"))]
+    row = _row(_frames(orders=orders))
+    assert (row["allocated"], row["alloc_change_after_rms"], row["orders_after_rms"]) == (0, -3, 0)
+
+
+def test_ledger_balance_and_movements_after_the_warehouse_file_and_rms_update():
+    ledger = [*OPEN, ("A-1", "入荷", 12, T("2026-11-25 10:30"), "PO-1"), ("A-1", "出荷", 3, T("2026-11-25 11:45"), "O9"),
+              ("A-1", "入荷", 99, T("2026-11-25 12:30"), "PO-FUTURE")]
+    row = _row(_frames(ledger=ledger))
+    assert row["ledger_balance"] == 50 + 12 - 3
+    assert (row["moved_after_wh"], row["moved_after_rms"], row["inbound_after_rms"]) == (-3, 9, 12)
+
+
+def test_received_inbound_without_a_ledger_booking_is_pending():
+    inbound = [("A-1", 12, T("2026-11-25"), "S", "PO-1", T("2026-11-25 10:30")),
+               ("A-1", 5, T("2026-11-25"), "S", "PO-2", T("2026-11-25 09:00")),
+               ("A-1", 7, T("2026-11-26"), "S", "PO-3", pd.NaT),  # not received yet
+               ("A-1", 4, T("2026-11-25"), "S", "PO-4", T("2026-11-25 11:40"))]  # after the warehouse file
+    ledger = [*OPEN, ("A-1", "入荷", 5, T("2026-11-25 09:00"), "PO-2")]
+    row = _row(_frames(ledger=ledger, inbound=inbound))
+    assert row["pending_inbound"] == 12
+    assert (row["moved_after_rms"], row["inbound_after_rms"]) == (12, 12)  # received after RMS's update
+
+
+def test_returns_and_cancellation_returns_not_booked_are_pending():
+    orders = [("R1", "rakuten", "A-1", 2, "returned", T("2026-11-20"), T("2026-11-22")),
+              ("R2", "rakuten", "A-1", 1, "returned", T("2026-11-20"), T("2026-11-22")),
+              ("C1", "yahoo", "A-1", 3, "cancelled", T("2026-11-20"), T("2026-11-21")),
+              ("C2", "yahoo", "A-1", 4, "cancelled", T("2026-11-20"), T("2026-11-21"))]
+    ledger = [*OPEN, ("A-1", "出荷", 2, T("2026-11-20 10:00"), "R1"), ("A-1", "出荷", 1, T("2026-11-20 10:00"), "R2"),
+              ("A-1", "返品", 1, T("2026-11-22 10:00"), "R2"), ("A-1", "出荷", 3, T("2026-11-20 10:00"), "C1")]
+    row = _row(_frames(ledger=ledger, orders=orders))
+    # R1 returned without 返品; C1 shipped then cancelled without キャンセル戻し; C2 never shipped
+    assert (row["pending_returns"], row["pending_cancels"]) == (2, 3)
+
+
+def test_codes_resolve_exactly_after_normalisation_or_not_at_all():
+    warehouse = [("ａ－１", 50, 0), ("Q-9", 4, 0)]
+    result = build_reconcile_input(_frames(warehouse=warehouse), AS_OF).set_index("sku")
+    assert result.loc["A-1", "wh_match"] == "normalised" and result.loc["A-1", "wh_code"] == "ａ－１"
+    assert result.loc["B-2", "wh_match"] == "unmatched" and pd.isna(result.loc["B-2", "wh_on_hand"])
+    assert result.loc["Q-9", "orphan"] == "warehouse" and result.loc["Q-9", "wh_code"] == "Q-9"
+    assert result.loc["SET-1", "wh_match"] == ""  # sets are virtual
+
+
+def test_rms_rows_match_by_manage_number_and_case_sensitive_variant():
+    rms = [("A-1", "v1", 40), ("b-2", "V1", 10), ("set-1", "v1", 3)]
+    result = build_reconcile_input(_frames(rms=rms), AS_OF).set_index("sku")
+    assert result.loc["A-1", "rms_match"] == "normalised" and result.loc["A-1", "rms_quantity"] == 40
+    assert result.loc["B-2", "rms_match"] == "unmatched" and result.loc["b-2:V1", "orphan"] == "rms"
+    assert result.loc["SET-1", "rms_match"] == "exact"
+
+
+def test_a_sku_without_ledger_rows_is_unmatched_in_the_ledger():
+    ledger = [("A-1", "棚卸調整", 50, T("2026-11-01"), "OPEN"), ("Ｂ－２ ", "棚卸調整", 10, T("2026-11-01"), "OPEN"),
+              ("ZZ", "入荷", 1, T("2026-11-01"), "X")]
+    result = build_reconcile_input(_frames(ledger=ledger), AS_OF).set_index("sku")
+    assert result.loc["B-2", "ledger_match"] == "normalised" and result.loc["B-2", "ledger_balance"] == 10
+    assert result.loc["ZZ", "orphan"] == "ledger"

@@ -1,0 +1,79 @@
+"""On a sample shop, every planted discrepancy gets its right cause and agreeing SKUs stay quiet.
+
+Uses the stand-in consistent shop (REPLACE with sample_shop.generate once it is on this branch).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from zaiko_xl.domain.reconcile import ReconcileParams, reconcile
+from zaiko_xl.domain.reconcile_inputs import SourceFrames, build_reconcile_input
+from zaiko_xl.sample_shop._standin import consistent_shop
+from zaiko_xl.sample_shop.discrepancies import PLANTS, plant
+
+
+def frames_of(shop) -> SourceFrames:
+    return SourceFrames(shop.items, shop.warehouse, shop.rms_stock, shop.ledger, shop.orders, shop.inbound,
+                        shop.bom, shop.set_rules)
+
+
+def reconciled(seed: int, n: int = 600, share: float = 0.1) -> pd.DataFrame:
+    shop, truth = plant(consistent_shop(n, seed), seed=seed + 100, share=share)
+    result = reconcile(build_reconcile_input(frames_of(shop), shop.as_of), ReconcileParams(),
+                       bom=shop.bom, set_rules=shop.set_rules)
+    return truth.merge(result, on="sku", how="outer", suffixes=("_truth", ""), indicator=True)
+
+
+@pytest.fixture(scope="module", params=[1, 2, 3])
+def joined(request) -> pd.DataFrame:
+    return reconciled(request.param)
+
+
+@pytest.mark.parametrize("kind", list(PLANTS))
+def test_each_planted_discrepancy_gets_its_cause(joined, kind):
+    rows = joined[joined["plant"] == kind]
+    assert len(rows) >= 1, f"nothing planted for {kind}"
+    wrong = rows[rows["cause"] != PLANTS[kind].value]
+    assert wrong.empty, wrong[["sku", "plant", "cause", "kind", "evidence"]].to_string()
+
+
+def test_agreeing_skus_are_never_flagged(joined):
+    agreeing = joined[joined["cause_truth"] == "一致"]
+    assert len(agreeing) > 400
+    assert (agreeing["cause"] == "一致").all()
+    assert (agreeing["suggested"] == agreeing["rms"]).all()
+
+
+def test_every_result_row_is_a_known_sku_or_a_planted_orphan(joined):
+    assert (joined["_merge"] == "both").all()
+
+
+def test_the_baseline_code_drift_of_the_shop_is_notation(joined):
+    drift = joined[joined["plant"] == "baseline_drift"]
+    assert len(drift) > 0 and (drift["kind"] == "code_normalised").all()
+
+
+def test_suggestions_undo_what_was_planted_on_rms(joined):
+    for kind in ("split_rms", "set_over", "set_double"):
+        rows = joined[joined["plant"] == kind]
+        assert (rows["rms"] - rows["suggested"] == rows["delta"]).all(), kind
+
+
+def test_delays_name_rms_last_update_in_the_evidence(joined):
+    rows = joined[joined["plant"].isin(["delay_order", "delay_inbound"])]
+    assert rows["evidence"].str.contains("RMS最終更新 11/25 ").all()
+    assert rows["evidence"].str.contains("after RMS's last update 11/25 ").all()
+
+
+def test_plant_leaves_the_given_shop_unchanged_and_repeats_with_its_seed():
+    shop = consistent_shop(300, 4)
+    before = shop.rms_stock.copy(), shop.warehouse.copy(), len(shop.ledger)
+    first, truth1 = plant(shop, seed=9, share=0.1)
+    _, truth2 = plant(shop, seed=9, share=0.1)
+    pd.testing.assert_frame_equal(shop.rms_stock, before[0])
+    pd.testing.assert_frame_equal(shop.warehouse, before[1])
+    assert len(shop.ledger) == before[2] < len(first.ledger)
+    pd.testing.assert_frame_equal(truth1, truth2)
+    assert set(truth1["plant"]) >= set(PLANTS)

@@ -1,0 +1,133 @@
+"""The reconcile use case with fakes: persistence across pulls, hand edits, the sheet shape."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from tests.fakes import FakeComparisonSheet, FakeReconcileHistory, FakeReconcileSources
+from zaiko_xl.domain.reconcile import ReconcileParams
+from zaiko_xl.sample_shop._standin import consistent_shop
+from zaiko_xl.sample_shop.discrepancies import plant
+from zaiko_xl.services.reconcile import reconcile, reconcile_frames
+from zaiko_xl.services.reconcile_report import COMPARISON_COLUMNS
+
+from .test_reconcile_planted import frames_of
+
+DEFAULTS = ReconcileParams()
+
+
+@pytest.fixture
+def planted():
+    shop, truth = plant(consistent_shop(300, 11), seed=5, share=0.05)
+    return shop, truth.set_index("sku")
+
+
+def _pull(shop, sheet, history, n: int, params=DEFAULTS, minutes: int = 0):
+    as_of = pd.Timestamp(shop.as_of) + pd.Timedelta(minutes=minutes)
+    return reconcile(FakeReconcileSources(frames_of(shop)), sheet, history, params=params,
+                     as_of=as_of.to_pydatetime(), run_id=f"run-{n}")
+
+
+def _sku(truth, plant_kind: str) -> str:
+    return truth.index[truth["plant"] == plant_kind][0]
+
+
+def test_the_sheet_gets_the_comparison_columns_and_a_summary(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    report = _pull(shop, sheet, history, 1)
+    assert list(sheet.rows.columns) == list(COMPARISON_COLUMNS.values())
+    assert list(sheet.rows.columns) == ["SKU", "商品名", "RMS", "倉庫", "台帳", "引当", "差異", "原因", "根拠", "確定在庫", "反映"]
+    counts = sheet.summary.counts
+    assert sum(counts.values()) == len(sheet.rows) == report.summary.skus
+    expected = truth["cause"].value_counts()
+    assert {c: counts[c] for c in expected.index} == expected.to_dict()
+    differing = report.rows[report.rows["cause"] != "一致"]
+    assert sheet.summary.units_at_risk == int(differing["diff_rms"].fillna(0).abs().sum()) > 0
+
+
+def test_a_split_seen_again_is_recognised_as_persistent(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    split = _sku(truth, "split_rms")
+    first = _pull(shop, sheet, history, 1).rows.set_index("sku").loc[split]
+    second = _pull(shop, sheet, history, 2, minutes=5).rows.set_index("sku").loc[split]
+    assert (first["streak"], second["streak"]) == (1, 2)
+    assert "(2 回連続)" in second["evidence"] and "(2 pulls in a row)" in second["evidence"]
+    assert len(history.runs) == 2
+
+
+def test_a_delay_that_persists_more_than_n_pulls_becomes_a_split(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    delayed = _sku(truth, "delay_order")
+    params = ReconcileParams(delay_max_pulls=2)
+    causes = [_pull(shop, sheet, history, n, params, minutes=n).rows.set_index("sku").loc[delayed, "cause"]
+              for n in range(4)]
+    assert causes == ["遅延", "遅延", "分断", "分断"]
+
+
+def test_a_delay_that_clears_is_forgotten(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    delayed = _sku(truth, "delay_order")
+    assert _pull(shop, sheet, history, 1).rows.set_index("sku").loc[delayed, "cause"] == "遅延"
+    pushed = _push(shop, delayed)
+    row = _pull(pushed, sheet, history, 2, minutes=1).rows.set_index("sku").loc[delayed]
+    assert (row["cause"], row["streak"]) == ("一致", 0)
+
+
+def _push(shop, sku: str):
+    """RMS receives the suggested number now (what a push does)."""
+    frames = frames_of(shop)
+    from zaiko_xl.domain.reconcile import reconcile as compare
+    from zaiko_xl.domain.reconcile_inputs import build_reconcile_input
+    result = compare(build_reconcile_input(frames, shop.as_of), ReconcileParams(), bom=shop.bom,
+                     set_rules=shop.set_rules).set_index("sku")
+    rms = shop.rms_stock.copy()
+    key = shop.items.set_index("sku").loc[sku, "manage_number"]
+    at = rms.index[rms["manage_number"] == key][0]
+    rms.loc[at, ["quantity", "updated"]] = [int(result.loc[sku, "suggested"]), pd.Timestamp(shop.as_of)]
+    return dataclasses.replace(shop, rms_stock=rms)
+
+
+def test_hand_edits_survive_the_next_reconcile(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    _pull(shop, sheet, history, 1)
+    edited, ticked, cleared = _sku(truth, "split_rms"), _sku(truth, "unknown"), _sku(truth, "split_ledger")
+    sheet.edit(edited, confirmed=7)
+    sheet.edit(ticked, push=True)
+    before = sheet.rows.set_index("SKU")
+    report = _pull(_push(shop, edited), sheet, history, 2, minutes=5)
+    after = sheet.rows.set_index("SKU")
+    assert (after.loc[edited, "確定在庫"], after.loc[edited, "反映"]) == (7, False)
+    assert after.loc[edited, "原因"] == "一致"  # the numbers are refreshed, the decision is kept
+    assert (after.loc[ticked, "確定在庫"], after.loc[ticked, "反映"]) == (before.loc[ticked, "確定在庫"], True)
+    assert report.summary.edited == 2 and int(report.rows["edited"].sum()) == 2
+    third = _pull(shop, sheet, history, 3, minutes=10).rows.set_index("sku")
+    assert third.loc[edited, "confirmed"] == 7 and bool(third.loc[ticked, "push"])
+    assert not third.loc[cleared, "edited"]
+
+
+def test_emptying_a_cell_hands_the_row_back_to_the_suggestion(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    _pull(shop, sheet, history, 1)
+    sku = _sku(truth, "split_rms")
+    sheet.edit(sku, confirmed=7)
+    _pull(shop, sheet, history, 2, minutes=1)
+    sheet.rows.loc[sheet.rows["SKU"] == sku, "確定在庫"] = pd.NA
+    rows = _pull(shop, sheet, history, 3, minutes=2).rows.set_index("sku")
+    assert not rows.loc[sku, "edited"] and rows.loc[sku, "confirmed"] == rows.loc[sku, "suggested"]
+
+
+def test_reconcile_frames_journals_without_a_sheet(planted):
+    shop, _ = planted
+    history = FakeReconcileHistory()
+    report = reconcile_frames(frames_of(shop), history, params=DEFAULTS, as_of=shop.as_of, run_id="r1")
+    assert history.runs[0].run_id == "r1" and len(history.runs[0].differences) == report.summary.differing
+    assert list(report.to_frame().columns) == list(COMPARISON_COLUMNS.values())

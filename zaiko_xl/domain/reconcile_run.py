@@ -1,0 +1,79 @@
+"""One reconciliation pull as the journal keeps it, what earlier pulls give back, and the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from zaiko_xl.domain.reconcile import Cause
+
+DIFFERENCE_COLUMNS = ["sku", "cause", "raw_cause", "kind", "diff_rms", "diff_ledger", "suggested", "lag_since"]
+
+
+@dataclass(frozen=True)
+class ReconcileSummary:
+    """Counts per cause and the units at risk of one pull (the top of the 在庫比較 sheet)."""
+
+    run_id: str
+    as_of: datetime
+    skus: int  # rows compared (orphan codes included)
+    counts: dict[str, int]  # Cause label -> rows, every cause present (0 when none)
+    oversell_units: int  # sum of RMS - expected where RMS shows more than there is
+    lost_sale_units: int  # sum of expected - RMS where RMS shows less
+    edited: int = 0  # rows whose hand edits were kept
+
+    @property
+    def units_at_risk(self) -> int:
+        return self.oversell_units + self.lost_sale_units
+
+    @property
+    def differing(self) -> int:
+        return self.skus - self.counts.get(Cause.AGREE.value, 0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cause: 原因 / cause (en) / 件数."""
+        return pd.DataFrame({"原因": [c.value for c in Cause], "cause": [c.en for c in Cause],
+                             "件数": [self.counts.get(c.value, 0) for c in Cause]})
+
+
+@dataclass(frozen=True)
+class ReconcileRun:
+    """What the journal records per pull: the run and its differing rows (agreeing rows are absent)."""
+
+    run_id: str
+    at: datetime  # when the run was made
+    summary: ReconcileSummary
+    differences: pd.DataFrame  # DIFFERENCE_COLUMNS, rows whose cause is not 一致
+    suggestions: pd.DataFrame  # sku, suggested (Int64): every row, for hand-edit detection next time
+
+
+@dataclass(frozen=True)
+class PullHistory:
+    """Earlier pulls: differences with ``run_index`` (0 = latest) and the last suggestions."""
+
+    differences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["run_index", *DIFFERENCE_COLUMNS]))
+    last_suggested: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["sku", "suggested"]))
+
+
+def summarise(result: pd.DataFrame, run_id: str, as_of: datetime) -> ReconcileSummary:
+    """The summary of a ``reconcile_result`` frame (with ``edited`` when hand edits were applied)."""
+    counts = result["cause"].value_counts()
+    diff = result["diff_rms"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    differs = (result["cause"] != Cause.AGREE.value).to_numpy()
+    edited = int(result["edited"].sum()) if "edited" in result else 0
+    return ReconcileSummary(
+        run_id=run_id, as_of=as_of, skus=len(result),
+        counts={c.value: int(counts.get(c.value, 0)) for c in Cause},
+        oversell_units=int(np.clip(diff[differs], 0, None).sum()),
+        lost_sale_units=int(np.clip(-diff[differs], 0, None).sum()), edited=edited)
+
+
+def make_run(result: pd.DataFrame, run_id: str, at: datetime, as_of: datetime) -> ReconcileRun:
+    """The journal record of a reconciled pull."""
+    differing = result[result["cause"] != Cause.AGREE.value]
+    return ReconcileRun(run_id=run_id, at=at, summary=summarise(result, run_id, as_of),
+                        differences=differing[DIFFERENCE_COLUMNS].reset_index(drop=True),
+                        suggestions=result[["sku", "suggested"]].reset_index(drop=True))

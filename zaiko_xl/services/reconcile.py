@@ -1,0 +1,55 @@
+"""Use case: reconcile RMS, warehouse and ledger; keep the person's edits; journal the pull.
+
+``reconcile`` is what the CLI command and the 差異チェック button call: it loads the pulled
+frames, reads the person's decisions back from the 在庫比較 sheet, compares, records the
+pull in the journal and writes the sheet. ``reconcile_frames`` does the same on frames
+already in hand (tests, the demo, ``sync``) and writes nothing but the journal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from zaiko_xl.domain.reconcile import ReconcileParams
+from zaiko_xl.domain.reconcile import reconcile as compare
+from zaiko_xl.domain.reconcile_history import keep_hand_edits
+from zaiko_xl.domain.reconcile_inputs import SourceFrames, build_reconcile_input
+from zaiko_xl.domain.reconcile_run import make_run, summarise
+from zaiko_xl.ports import ComparisonSheet, ReconcileHistory, ReconcileSources
+from zaiko_xl.services.reconcile_report import ReconcileReport
+
+HISTORY_PULLS = 10  # earlier pulls read back for the persistence streaks
+
+
+def reconcile(sources: ReconcileSources, sheet: ComparisonSheet, history: ReconcileHistory, *,
+              params: ReconcileParams, as_of: datetime, run_id: str) -> ReconcileReport:
+    """Load, compare, keep hand edits, journal, write the 在庫比較 sheet; return the report."""
+    frames = sources.load()
+    report = reconcile_frames(frames, history, params=params, as_of=as_of, run_id=run_id,
+                              decisions=sheet.read_decisions())
+    sheet.write(report.to_frame(), report.summary)
+    return report
+
+
+def reconcile_frames(frames: SourceFrames, history: ReconcileHistory, *, params: ReconcileParams,
+                     as_of: datetime, run_id: str, decisions: pd.DataFrame | None = None,
+                     at: datetime | None = None) -> ReconcileReport:
+    """Compare the frames as of ``as_of`` and journal the pull.
+
+    Args:
+        frames: the pulled source frames (data-contracts §2).
+        history: the journal of earlier pulls.
+        params: tolerances, buffer, channel share and the persistence rule.
+        as_of: the moment the numbers are compared at (JST, naive).
+        run_id: the id this pull is journaled under.
+        decisions: the sheet as read back (``sku``, ``confirmed``, ``push``), if any.
+        at: when the run was made (defaults to ``as_of``).
+    """
+    earlier = history.previous(max(params.delay_max_pulls + 1, HISTORY_PULLS))
+    inputs = build_reconcile_input(frames, as_of)
+    result = compare(inputs, params, bom=frames.bom, set_rules=frames.set_rules, history=earlier.differences)
+    rows = keep_hand_edits(result, decisions, earlier.last_suggested)
+    history.record(make_run(rows, run_id, at or as_of, as_of))
+    return ReconcileReport(rows=rows, summary=summarise(rows, run_id, as_of))
