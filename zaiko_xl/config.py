@@ -55,6 +55,8 @@ class RmsSettings(_Section):
 
 class WorkbookSettings(_Section):
     path: Path = Path("zaiko.xlsm")
+    backup_dir: Path = Path("zaiko-backups")  # beside the workbook; a copy before every batch write
+    backups: int = Field(5, ge=0)  # newest copies kept per workbook (0: no backup)
 
 
 class WarehouseSettings(_Section):

@@ -135,6 +135,15 @@ class ConfigExists(ConfigError):
     hint_en = "Use --force to overwrite."
 
 
+# ---------------------------------------------------------------- E12x workbook template (issue 5)
+class TemplateToolMismatch(ConfigError):
+    code = "E120"
+    message_ja = "テンプレート作成に使う {tool} の版 {found} が、必要な版 {wanted} と一致しません。"
+    message_en = "The template build needs {tool} {wanted}, but found {found}."
+    hint_ja = "pip install \"{tool}=={wanted}\" を実行してから再実行してください。"
+    hint_en = "Run `pip install \"{tool}=={wanted}\"` and build again."
+
+
 # ---------------------------------------------------------------- E2xx input files and sheets
 class InputError(ZaikoError):
     code = "E200"
@@ -185,6 +194,27 @@ class InputProblems(InputError):
     code = "E210"
     message_ja = "{file} に {count} 件の問題があります。何も取り込んでいません。"
     message_en = "{file} has {count} problem(s); nothing was imported."
+
+
+# ---------------------------------------------------------------- E22x workbook sheets (issue 5)
+class SheetMissing(InputError):
+    code = "E220"
+    message_ja = "ブック {file} にシート「{sheet}」がありません。"
+    message_en = "Workbook {file} has no sheet '{sheet}'."
+    hint_ja = "シート名を変えた場合は元に戻すか、テンプレート (workbook/template.xlsm) から作り直してください。"
+    hint_en = "If the sheet was renamed, rename it back, or start again from workbook/template.xlsm."
+
+
+class SheetLayoutChanged(InputError):
+    code = "E221"
+    message_ja = "{where_ja}: 見出しが「{found}」になっています (zaiko-xl の見出しは「{expected}」)。列の挿入・削除をしないでください。"
+    message_en = "{where_en}: the header reads '{found}' (zaiko-xl's header is '{expected}'). Do not insert or delete columns here."
+
+
+class TableTooLarge(InputError):
+    code = "E222"
+    message_ja = "シート「{sheet}」に書く行が {rows} 行あり、上限 {limit} 行を超えています。"
+    message_en = "Sheet '{sheet}' would get {rows} rows, more than its limit of {limit}."
 
 
 # ---------------------------------------------------------------- E3xx RMS API
@@ -403,6 +433,8 @@ class RunNotRollbackable(StateError):
     code = "E522"
     message_ja = "実行 {run_id} は取り消せません: {detail_ja}"
     message_en = "The run {run_id} cannot be rolled back: {detail_en}"
+
+
 class JournalTooNew(StateError):
     code = "E504"
     message_ja = "ジャーナル {journal} は新しい版の zaiko-xl で作られています (版 {found}、この版は {known} まで)。"
@@ -417,6 +449,13 @@ class JournalUnreadable(StateError):
     message_en = "Cannot read or write the journal {journal}: {detail}"
     hint_ja = "ファイルが壊れている場合は別名で退避すると、新しいジャーナルで続行できます (差異の履歴は失われます)。"
     hint_en = "If the file is damaged, move it aside to continue with a new journal (the history of differences is lost)."
+
+
+# ---------------------------------------------------------------- E51x workbook file (issue 5)
+class WorkbookWriteFailed(StateError):
+    code = "E510"
+    message_ja = "ブック {file} を保存できませんでした ({detail})。元のファイルは変更していません。"
+    message_en = "Could not save workbook {file} ({detail}). The original file is unchanged."
 
 
 # ---------------------------------------------------------------- E9xx

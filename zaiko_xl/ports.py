@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.push_run import BatchState, RunHeader, RunRecord, RunState
@@ -168,3 +169,41 @@ class RunLock(Protocol):
     def hold(self, purpose: str) -> AbstractContextManager[None]:
         """Hold the lock for a ``with`` block; RunInProgress (E502) when another run holds it."""
         ...
+
+
+# ---------------------------------------------------------------- workbook (issue 5)
+@dataclass(frozen=True)
+class SheetUpdate:
+    """New content for one of zaiko-xl's own sheets.
+
+    ``rows`` replaces the table below the header (English field names as columns; ``None``
+    leaves the rows alone). ``cells`` sets named cells above the table (e.g. ``status``,
+    ``summary.count.delay``); see ``adapters/columns.py`` for the names of each sheet.
+    """
+
+    rows: pd.DataFrame | None = None
+    cells: Mapping[str, Any] = field(default_factory=dict)
+
+
+class WorkbookSource(Protocol):
+    """Reads sheets of the shop's workbook (a file in batch runs, the open book in Excel)."""
+
+    def read_sheet(self, sheet: str) -> pd.DataFrame:
+        """The sheet's table with English field names; index = Excel row numbers."""
+        ...
+
+    def read_cells(self, sheet: str) -> dict[str, Any]:
+        """The named cells above the sheet's table."""
+        ...
+
+
+class WorkbookSink(Protocol):
+    """Writes zaiko-xl's own sheets; never the user's sheets."""
+
+    def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame]) -> None:
+        """Replace the given sheets' rows/cells (sheet name or key -> update) in one save."""
+        ...
+
+
+class Workbook(WorkbookSource, WorkbookSink, Protocol):
+    """The shop's workbook, read and written (a WorkbookFile in batch runs, the open book in Excel)."""

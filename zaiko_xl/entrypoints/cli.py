@@ -121,9 +121,15 @@ def sandbox(
 def template_build(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="出力先 / output file")] = Path("workbook/template.xlsm"),
+    macros: Annotated[Path, typer.Option("--macros", help="VBA の .bas のフォルダ / folder of the .bas macros")] = Path("macros"),
 ) -> None:
     """workbook/template.xlsm をコードと macros/ から作成 / build the template from code and macros/."""
-    _not_built(ctx, "template build")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.entrypoints.excel_vba import template_modules
+
+    with cli_errors(_globals(ctx).debug):
+        path = bootstrap.build_template(out, template_modules(macros))
+        stdout_console().print(f"{path} を作成しました。/ Wrote {path}.")
 
 
 @app.command()

@@ -1,0 +1,505 @@
+"""The one table of the workbook: sheet names, Japanese headers <-> English field names, ownership.
+
+Everything that reads or writes a sheet (the template build, the batch writer and reader, the
+live Excel layer) takes names and places from here; ``workbook/template.xlsm`` is built from it
+and a test checks the committed template against it. Field names follow docs/data-contracts.md.
+
+To add a column, append a ``Column`` to the sheet's list below (at the end, so that existing
+workbooks keep their layout) and rebuild the template (``zaiko-xl template build``).
+
+Ownership:
+- ``Owner.ZAIKO``: zaiko-xl rewrites the rows below the header on every run. People read them;
+  columns marked ``editable`` may be edited (they are unlocked), and those with ``keep`` survive
+  the next run (hand edits are read back first and carried over by the sheet's ``key``).
+- ``Owner.USER``: the shop's own data (ledger, item master, mapping, BOM, suppliers, the
+  ``xlwings.conf`` settings). zaiko-xl only reads these and never writes them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Owner(StrEnum):
+    ZAIKO = "zaiko"
+    USER = "user"
+
+
+class Kind(StrEnum):
+    """How a column's values are stored and read back."""
+
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    PERCENT = "percent"  # a float shown as a percentage
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOL = "bool"  # shown as ○ / blank (see TICK)
+
+
+TICK = "○"  # what a ticked BOOL cell shows (data validation offers it as the only choice)
+MAX_ROWS = 200_000  # data rows that formats, validation and highlights cover (100,000 SKUs + room)
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a sheet's table.
+
+    Attributes:
+        field: English name used in DataFrames (docs/data-contracts.md).
+        header: Japanese header shown in the sheet.
+        kind: storage kind; decides number formats and how values are read back.
+        width: column width in Excel characters.
+        required: reading fails (E204/E205) when the header or a value is missing.
+        editable: people may edit it in a zaiko-owned sheet (the cell is unlocked).
+        keep: a hand edit survives the next write; with ``baseline``, a value counts as a hand
+            edit only when it differs from the baseline column of the same row.
+        baseline: field holding the value zaiko-xl suggested (e.g. ``suggested`` for ``confirmed``).
+        formula: Excel formula template with ``{field}`` placeholders for cells of the same row,
+            e.g. ``"=ZAIKO_NORMALIZE_SKU({sku})"``; the DataFrame column holds the cached value.
+        labels: stored value -> text shown in the sheet (e.g. cause ``delay`` -> ``遅延``); read back reversed.
+        aliases: other headers accepted when reading a user's sheet.
+    """
+
+    field: str
+    header: str
+    kind: Kind = Kind.TEXT
+    width: float = 12
+    required: bool = False
+    editable: bool = False
+    keep: bool = False
+    baseline: str | None = None
+    formula: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A single named value above a table (status, last run, ...), with its label to the left."""
+
+    field: str
+    label: str
+    ref: str  # the value cell, e.g. "F5"; the label goes into ``label_ref``
+    label_ref: str
+    kind: Kind = Kind.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A small fixed table above the main one (e.g. counts per cause).
+
+    Cell names are ``"<key>.<row field>.<column field>"``; ``grid_cells`` flattens a DataFrame
+    (index = row fields, columns = column fields) into them.
+    """
+
+    key: str
+    corner: str  # top-left cell (holds ``title``); row labels below it, column labels to its right
+    title: str
+    rows: tuple[tuple[str, str], ...]  # (field, label)
+    columns: tuple[tuple[str, str], ...]
+    kind: Kind = Kind.INT
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One sheet of the workbook."""
+
+    key: str  # English name used in code
+    name: str  # the sheet's (Japanese) name in the workbook
+    title: str  # shown in A1 of zaiko-owned sheets (Japanese / English)
+    owner: Owner
+    columns: tuple[Column, ...]
+    header_row: int = 4  # 1-based Excel row of the table header (0: no table); data starts below it
+    key_field: str | None = None  # identifies a row across runs (for ``keep`` columns)
+    cells: tuple[Cell, ...] = ()
+    grids: tuple[Grid, ...] = ()
+    max_rows: int = MAX_ROWS
+    protect: bool = False  # lock the computed columns (editable ones stay open)
+    freeze_cols: int = 1
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns)
+
+    def column(self, field_name: str) -> Column:
+        for col in self.columns:
+            if col.field == field_name:
+                return col
+        raise KeyError(f"{self.name} has no column {field_name!r}")
+
+    def letter(self, field_name: str) -> str:
+        """Excel column letter of a field (A, B, ...)."""
+        return column_letter(self.fields.index(field_name))
+
+    def cell_refs(self) -> dict[str, tuple[str, Kind]]:
+        """Every named cell above the table: name -> (cell reference, kind)."""
+        refs = {c.field: (c.ref, c.kind) for c in self.cells}
+        for grid in self.grids:
+            row0, col0 = split_ref(grid.corner)
+            for i, (row_field, _) in enumerate(grid.rows, start=1):
+                for j, (col_field, _) in enumerate(grid.columns, start=1):
+                    refs[f"{grid.key}.{row_field}.{col_field}"] = (cell_ref(row0 + i, col0 + j), grid.kind)
+        return refs
+
+
+# ---------------------------------------------------------------- value labels
+CAUSE_LABELS: Mapping[str, str] = MappingProxyType({
+    "ok": "一致", "delay": "遅延", "split": "分断", "notation": "表記揺れ",
+    "set": "セット", "pending": "未反映", "unknown": "不明",
+})
+CAUSES_HIGHLIGHTED = ("delay", "split", "notation", "set", "pending", "unknown")
+MATCH_LABELS: Mapping[str, str] = MappingProxyType({
+    "exact": "完全一致", "normalised": "正規化", "mapping": "対応表", "unmatched": "未照合",
+})
+CHANNEL_LABELS: Mapping[str, str] = MappingProxyType({
+    "rakuten": "楽天", "yahoo": "Yahoo!", "amazon": "Amazon", "other": "その他",
+})
+ORDER_STATUS_LABELS: Mapping[str, str] = MappingProxyType({
+    "unshipped": "未出荷", "shipped": "出荷済", "cancelled": "キャンセル", "returned": "返品",
+})
+PUSH_STATUS_LABELS: Mapping[str, str] = MappingProxyType({
+    "planned": "予定", "sent": "送信済", "failed": "失敗", "skipped": "対象外",
+})
+
+_UPDATED = Cell("updated_at", "最終更新 / Updated", "C2", "A2", Kind.DATETIME)
+
+
+def _sku(**kw: object) -> Column:
+    return Column("sku", "商品コード", width=16, aliases=("自社コード", "SKU", "品番"), **kw)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A form button on 操作 bound to a VBA Sub in macros/*.bas (which calls RunPython)."""
+
+    caption: str
+    macro: str
+    description: str
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button("在庫取込", "ZaikoPull",
+           "RMS の在庫・受注、倉庫ファイル、社内台帳を取り込みます。/ Pull RMS stock and orders, the warehouse file and the ledger."),
+    Button("差異チェック", "ZaikoReconcile",
+           "三者を比較し、差異の原因と確定在庫の案を「在庫比較」に書きます。/ Compare, explain and suggest 確定在庫."),
+    Button("発注計算", "ZaikoReorder",
+           "安全在庫・発注点・発注数を計算し「発注」「発注書」に書きます。/ Reorder plan and purchase-order drafts."),
+    Button("RMSへ反映", "ZaikoPush",
+           "反映に ○ を付けた確定在庫を、確認のうえ RMS へ送ります。/ Push ticked 確定在庫 to RMS after confirmation."),
+    Button("KPI更新", "ZaikoKpi",
+           "欠品率などの KPI とグラフを更新します。/ Refresh the KPIs and their charts."),
+)
+
+# ---------------------------------------------------------------- zaiko-owned sheets
+DASHBOARD = Sheet(
+    key="dashboard", name="操作", title="zaiko-xl 在庫管理 / Stock control", owner=Owner.ZAIKO,
+    columns=(), header_row=0, freeze_cols=0,
+    cells=(
+        Cell("status", "状態 / Status", "C15", "B15"),
+        Cell("last_run", "最終実行 / Last run", "C16", "B16"),
+        Cell("last_pull", "最終取込 / Last pull", "C17", "B17", Kind.DATETIME),
+        Cell("license_expiry", "ライセンス期限 / License key expiry", "C18", "B18", Kind.DATE),
+        Cell("license_warning", "警告 / Warning", "C19", "B19"),
+        Cell("template_version", "テンプレート版 / Template version", "C20", "B20"),
+    ),
+)
+
+RECONCILE = Sheet(
+    key="reconcile", name="在庫比較", title="在庫比較 / Reconciliation", owner=Owner.ZAIKO,
+    header_row=7, key_field="sku", protect=True, freeze_cols=2,
+    cells=(_UPDATED,),
+    grids=(Grid(
+        key="summary", corner="B3", title="原因 / Cause",
+        rows=(("count", "件数 / SKUs"), ("units", "差異数量 / Units")),
+        columns=(*((c, CAUSE_LABELS[c]) for c in ("ok", *CAUSES_HIGHLIGHTED)), ("total", "合計")),
+    ),),
+    columns=(
+        _sku(),
+        Column("name", "商品名", width=28),
+        Column("rms_quantity", "RMS在庫", Kind.INT, 9),
+        Column("warehouse_available", "倉庫在庫", Kind.INT, 9),
+        Column("ledger_balance", "台帳在庫", Kind.INT, 9),
+        Column("open_allocations", "引当", Kind.INT, 7),
+        Column("expected_rms", "RMSあるべき数", Kind.INT, 11),
+        Column("difference", "差異", Kind.INT, 7),
+        Column("cause", "原因", width=10, labels=CAUSE_LABELS),
+        Column("evidence", "根拠", width=44),
+        Column("suggested", "提案在庫", Kind.INT, 9),
+        Column("confirmed", "確定在庫", Kind.INT, 9, editable=True, keep=True, baseline="suggested"),
+        Column("push", "反映", Kind.BOOL, 6, editable=True, keep=True),
+    ),
+)
+
+PUSH_PLAN = Sheet(
+    key="push_plan", name="反映計画", title="反映計画 (送信前の確認) / Push plan preview", owner=Owner.ZAIKO,
+    key_field="sku", protect=True, cells=(_UPDATED,),
+    columns=(
+        _sku(),
+        Column("manage_number", "商品管理番号", width=16),
+        Column("variant_id", "SKU管理番号", width=14),
+        Column("before", "現在のRMS在庫", Kind.INT, 12),
+        Column("after", "反映後", Kind.INT, 9),
+        Column("change", "増減", Kind.INT, 8),
+        Column("reason", "理由", width=40),
+        Column("status", "状態", width=9, labels=PUSH_STATUS_LABELS),
+    ),
+)
+
+REORDER = Sheet(
+    key="reorder", name="発注", title="発注 (補充計算) / Replenishment", owner=Owner.ZAIKO,
+    key_field="sku", protect=True, freeze_cols=2, cells=(_UPDATED,),
+    columns=(
+        _sku(),
+        Column("name", "商品名", width=24),
+        Column("supplier", "仕入先コード", width=12),
+        Column("on_hand", "在庫", Kind.INT, 8, editable=True),
+        Column("on_order", "発注残", Kind.INT, 8, editable=True),
+        Column("backorders", "受注残", Kind.INT, 8, editable=True),
+        Column("demand_mean", "平均日販", Kind.FLOAT, 9, editable=True),
+        Column("demand_std", "日販のばらつき", Kind.FLOAT, 11, editable=True),
+        Column("lead_time_days", "リードタイム(日)", Kind.FLOAT, 12, editable=True),
+        Column("lead_time_std_days", "LTのばらつき(日)", Kind.FLOAT, 12, editable=True),
+        Column("service_level", "サービス率", Kind.PERCENT, 10, editable=True),
+        Column("moq", "最小発注数", Kind.INT, 9, editable=True),
+        Column("case_pack", "入数", Kind.INT, 7, editable=True),
+        # Formula columns: the reorder feature (issue 7) owns these UDFs; the cached value is the
+        # DataFrame column of the same name, computed in Python.
+        Column("safety_stock", "安全在庫", Kind.FLOAT, 9,
+               formula="=ZAIKO_SAFETY_STOCK({service_level},{demand_mean},{demand_std},{lead_time_days},{lead_time_std_days})"),
+        Column("reorder_point", "発注点", Kind.FLOAT, 9,
+               formula="=ZAIKO_REORDER_POINT({demand_mean},{lead_time_days},{safety_stock})"),
+        Column("order_qty", "発注数", Kind.INT, 8,
+               formula="=ZAIKO_ORDER_QTY({on_hand},{on_order},{backorders},{reorder_point},{moq},{case_pack})"),
+    ),
+)
+
+PURCHASE_ORDERS = Sheet(
+    key="purchase_orders", name="発注書", title="発注書 (案) / Purchase-order drafts", owner=Owner.ZAIKO,
+    cells=(_UPDATED,),
+    columns=(
+        Column("supplier", "仕入先コード", width=12),
+        Column("supplier_name", "仕入先名", width=20),
+        _sku(),
+        Column("name", "商品名", width=28),
+        Column("quantity", "発注数", Kind.INT, 8),
+        Column("unit_cost", "単価", Kind.INT, 9),
+        Column("amount", "金額", Kind.INT, 11),
+        Column("order_date", "発注日", Kind.DATE, 11),
+        Column("expected_on", "入荷予定日", Kind.DATE, 11),
+        Column("note", "備考", width=24),
+    ),
+)
+
+KPI_ROWS = 60  # the trend table shows the last 60 periods; the charts cover exactly these rows
+KPI = Sheet(
+    key="kpi", name="KPI", title="KPI (重要指標) / Key performance indicators", owner=Owner.ZAIKO,
+    header_row=14, max_rows=KPI_ROWS, cells=(_UPDATED,),
+    grids=(Grid(
+        key="by_cause", corner="A4", title="原因別 / By cause",
+        rows=tuple((c, CAUSE_LABELS[c]) for c in CAUSES_HIGHLIGHTED),
+        columns=(("count", "件数"), ("units", "数量")),
+    ),),
+    columns=(
+        Column("period", "期間", Kind.DATE, 12),
+        Column("stockout_rate", "欠品率", Kind.PERCENT, 9),
+        Column("cancel_rate", "受注後キャンセル率", Kind.PERCENT, 12),
+        Column("discrepancies", "在庫差件数", Kind.INT, 10),
+        Column("update_delay_median_min", "更新遅延 中央値(分)", Kind.FLOAT, 12),
+        Column("update_delay_p95_min", "更新遅延 p95(分)", Kind.FLOAT, 12),
+        Column("api_errors", "APIエラー数", Kind.INT, 10),
+        Column("retries", "再実行回数", Kind.INT, 10),
+        Column("turnover", "在庫回転", Kind.FLOAT, 9),
+        Column("return_delay_days", "返品処理遅延(日)", Kind.FLOAT, 12),
+        Column("sale", "セール期間", Kind.BOOL, 9),
+    ),
+)
+
+RMS_STOCK = Sheet(
+    key="rms_stock", name="RMS在庫", title="RMS在庫 (取込) / RMS stock as pulled", owner=Owner.ZAIKO,
+    cells=(_UPDATED,),
+    columns=(
+        Column("manage_number", "商品管理番号", width=16),
+        Column("variant_id", "SKU管理番号", width=14),
+        Column("quantity", "在庫数", Kind.INT, 9),
+        Column("updated", "RMS更新日時", Kind.DATETIME, 17),
+        _sku(),
+        Column("match", "照合", width=10, labels=MATCH_LABELS),
+    ),
+)
+
+ORDERS = Sheet(
+    key="orders", name="受注", title="受注 (取込) / Orders as pulled", owner=Owner.ZAIKO,
+    cells=(_UPDATED,),
+    columns=(
+        Column("order_number", "受注番号", width=24),
+        Column("channel", "販売チャネル", width=11, labels=CHANNEL_LABELS),
+        _sku(),
+        Column("quantity", "数量", Kind.INT, 7),
+        Column("status", "状態", width=10, labels=ORDER_STATUS_LABELS),
+        Column("ordered_at", "注文日時", Kind.DATETIME, 17),
+        Column("changed_at", "変更日時", Kind.DATETIME, 17),
+    ),
+)
+
+WAREHOUSE = Sheet(
+    key="warehouse", name="倉庫在庫", title="倉庫在庫 (取込) / Warehouse stock as pulled", owner=Owner.ZAIKO,
+    cells=(_UPDATED,),
+    columns=(
+        Column("warehouse_code", "倉庫コード", width=16),
+        Column("on_hand", "実在庫", Kind.INT, 8),
+        Column("reserved", "引当済", Kind.INT, 8),
+        Column("available", "出荷可能", Kind.INT, 9),
+        Column("location", "ロケーション", width=12),
+        Column("lot", "ロット", width=10),
+        Column("expiry", "有効期限", Kind.DATE, 11),
+        Column("updated_at", "倉庫更新日時", Kind.DATETIME, 17),
+        _sku(),
+        Column("match", "照合", width=10, labels=MATCH_LABELS),
+    ),
+)
+
+# ---------------------------------------------------------------- user-owned sheets
+LEDGER = Sheet(
+    key="ledger", name="社内台帳", title="", owner=Owner.USER, header_row=1,
+    columns=(
+        _sku(required=True),
+        Column("kind", "区分", width=12, required=True, aliases=("種別",)),
+        Column("quantity", "数量", Kind.INT, 8, required=True),
+        Column("at", "日時", Kind.DATETIME, 17, required=True, aliases=("日付",)),
+        Column("reference", "伝票番号", width=16, aliases=("備考",)),
+    ),
+)
+
+ITEMS = Sheet(
+    key="items", name="商品マスタ", title="", owner=Owner.USER, header_row=1, key_field="sku",
+    columns=(
+        _sku(required=True),
+        Column("manage_number", "商品管理番号", width=16),
+        Column("variant_id", "SKU管理番号", width=14),
+        Column("warehouse_code", "倉庫コード", width=16),
+        Column("jan", "JANコード", width=15, aliases=("JAN",)),
+        Column("name", "商品名", width=28),
+        Column("variant_label", "バリエーション", width=14),
+        Column("group", "商品グループ", width=12),
+        Column("supplier", "仕入先コード", width=12),
+        Column("alt_supplier", "代替仕入先コード", width=14),
+        Column("unit_cost", "原価", Kind.INT, 9),
+        Column("price", "売価", Kind.INT, 9),
+        Column("is_set", "セット商品", Kind.BOOL, 9),
+    ),
+)
+
+MAPPING = Sheet(
+    key="mapping", name="対応表", title="", owner=Owner.USER, header_row=1, key_field="sku",
+    columns=(
+        _sku(required=True),
+        Column("manage_number", "商品管理番号", width=16),
+        Column("variant_id", "SKU管理番号", width=14),
+        Column("warehouse_code", "倉庫コード", width=16),
+        Column("jan", "JANコード", width=15, aliases=("JAN",)),
+        Column("note", "備考", width=24),
+    ),
+)
+
+BOM = Sheet(
+    key="bom", name="セット構成", title="", owner=Owner.USER, header_row=1,
+    # priority / cap are the set rule (docs/data-contracts.md §4): one value per set, on any of its rows.
+    columns=(
+        Column("set_sku", "セット商品コード", width=16, required=True),
+        Column("component_sku", "構成品コード", width=16, required=True),
+        Column("quantity", "数量", Kind.INT, 7, required=True),
+        Column("priority", "優先順位", Kind.INT, 9),
+        Column("cap", "上限", Kind.INT, 7),
+    ),
+)
+
+SUPPLIERS = Sheet(
+    key="suppliers", name="仕入先", title="", owner=Owner.USER, header_row=1, key_field="supplier",
+    columns=(
+        Column("supplier", "仕入先コード", width=12, required=True),
+        Column("name", "仕入先名", width=20),
+        Column("lead_time_days", "リードタイム(営業日)", Kind.INT, 14, required=True),
+        Column("lead_time_std_days", "LTのばらつき(日)", Kind.FLOAT, 12),
+        Column("moq", "最小発注数", Kind.INT, 9),
+        Column("case_pack", "入数", Kind.INT, 7),
+        Column("closed", "休業期間", width=36),  # e.g. "2026-12-29~2027-01-04; 2027-08-13~2027-08-16"
+        Column("unit_cost_default", "標準原価", Kind.INT, 9),
+    ),
+)
+
+XLWINGS_CONF = Sheet(
+    key="xlwings_conf", name="xlwings.conf", title="", owner=Owner.USER, header_row=0, columns=(),
+)
+
+# Workbook order: the daily work first, then what was pulled, then the shop's own sheets.
+SHEETS: tuple[Sheet, ...] = (
+    DASHBOARD, RECONCILE, PUSH_PLAN, REORDER, PURCHASE_ORDERS, KPI,
+    RMS_STOCK, WAREHOUSE, ORDERS,
+    LEDGER, ITEMS, MAPPING, BOM, SUPPLIERS, XLWINGS_CONF,
+)
+_BY_NAME = {s.name: s for s in SHEETS} | {s.key: s for s in SHEETS}
+
+
+def sheet(name_or_key: str) -> Sheet:
+    """A sheet by its workbook name (``在庫比較``) or its English key (``reconcile``)."""
+    try:
+        return _BY_NAME[name_or_key]
+    except KeyError:
+        raise KeyError(f"unknown sheet {name_or_key!r}; known: {', '.join(s.name for s in SHEETS)}") from None
+
+
+def zaiko_sheets() -> tuple[Sheet, ...]:
+    return tuple(s for s in SHEETS if s.owner is Owner.ZAIKO)
+
+
+def user_sheets() -> tuple[Sheet, ...]:
+    return tuple(s for s in SHEETS if s.owner is Owner.USER)
+
+
+def grid_cells(grid: Grid, values: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
+    """Named cells of a grid from ``{row field: {column field: value}}`` (``DataFrame.to_dict("index")``)."""
+    return {f"{grid.key}.{r}.{c}": v for r, row in values.items() for c, v in row.items()}
+
+
+def normalise_header(text: object) -> str:
+    """Header text compared loosely: NFKC (全角/半角), no spaces, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+# ---------------------------------------------------------------- A1 references
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Excel letters -> 0-based column index (A -> 0)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """``"F5"`` -> (row 5, column index 5); rows are 1-based, columns 0-based."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters):]), column_index(letters)
+
+
+def cell_ref(row: int, col: int) -> str:
+    """(1-based row, 0-based column) -> ``"F5"``."""
+    return f"{column_letter(col)}{row}"
+

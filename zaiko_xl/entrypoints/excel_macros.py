@@ -1,0 +1,48 @@
+"""RunPython targets: one short function per button on the sheet 操作 (see macros/ZaikoButtons.bas).
+
+Each function takes the calling workbook (``xw.Book.caller()``, inside the function, never
+stored), and inside ``excel_run`` (errors -> bilingual alert, progress -> status bar) makes
+one service call and reports the result. The same services back the CLI commands. Nothing
+here runs on Linux (xlwings needs Excel); tests check that every macro names a function here.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from zaiko_xl.entrypoints.excel_io import excel_run
+from zaiko_xl.services import workbook_buttons as services
+
+
+def pull_button() -> None:
+    """在庫取込: RMS stock and orders, the warehouse file and the ledger -> their sheets."""
+    with excel_run(xw.Book.caller(), "在庫取込") as run:
+        run.done(services.pull(run.workbook, run.progress).render())
+
+
+def reconcile_button() -> None:
+    """差異チェック: compare the three sources and write 在庫比較 (hand edits survive)."""
+    with excel_run(xw.Book.caller(), "差異チェック") as run:
+        run.done(services.reconcile(run.workbook, run.progress).render())
+
+
+def reorder_button() -> None:
+    """発注計算: replenishment (live UDF formulas) and purchase-order drafts."""
+    with excel_run(xw.Book.caller(), "発注計算") as run:
+        run.done(services.reorder(run.workbook, run.progress).render())
+
+
+def push_button() -> None:
+    """RMSへ反映: show the push plan, ask, and only then send it."""
+    with excel_run(xw.Book.caller(), "RMSへ反映") as run:
+        plan = services.plan_push(run.workbook, run.progress)
+        if not run.confirm(plan.question()):
+            run.done("送信を取り消しました (何も送っていません) / Cancelled; nothing was sent.")
+            return
+        run.done(services.send_push(run.workbook, plan, run.progress).render())
+
+
+def kpi_button() -> None:
+    """KPI更新: compute the KPIs and refresh the KPI sheet and its charts."""
+    with excel_run(xw.Book.caller(), "KPI更新") as run:
+        run.done(services.kpi(run.workbook, run.progress).render())

@@ -1,0 +1,74 @@
+"""The one service call behind each workbook button (and its CLI command), as far as it is built.
+
+The features behind the buttons are built in parallel: pull (issues 3 and 4), reconcile (6),
+reorder (7), push (8), KPIs (9). Until a feature's own service exists on this branch, its
+function here raises NotBuiltYet, so that every button is wired end to end and says clearly
+what is missing. When a service lands, replace the body with a call into it (keep the
+signature, or change it here and in ``entrypoints/excel_macros.py`` together).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zaiko_xl.errors import NotBuiltYet
+from zaiko_xl.ports import Progress, Workbook
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a button reports when it is done (status cell and a short message)."""
+
+    message_ja: str
+    message_en: str
+
+    def render(self) -> str:
+        return f"{self.message_ja} / {self.message_en}"
+
+
+@dataclass(frozen=True, slots=True)
+class PushPlanSummary:
+    """The push plan as a person confirms it before anything is sent."""
+
+    changes: int  # SKUs whose RMS stock changes
+    to_zero: int  # of which become 0
+    units_before: int
+    units_after: int
+    run_id: str  # the journaled plan that ``send_push`` sends
+
+    def question(self) -> str:
+        return (f"RMS の在庫を {self.changes} SKU 変更します (うち 0 にする SKU: {self.to_zero})。\n"
+                f"合計 {self.units_before:,} → {self.units_after:,} 個。内容は「反映計画」シートで確認できます。\n"
+                "送信してよろしいですか?\n\n"
+                f"Change RMS stock of {self.changes} SKUs ({self.to_zero} to zero); "
+                f"total {self.units_before:,} -> {self.units_after:,} units. See the sheet 反映計画. Send now?")
+
+
+def pull(workbook: Workbook, progress: Progress) -> RunSummary:
+    """在庫取込: RMS stock and orders, the warehouse file and the ledger into their sheets."""
+    raise NotBuiltYet(command="在庫取込 / pull")
+
+
+def reconcile(workbook: Workbook, progress: Progress) -> RunSummary:
+    """差異チェック: compare, classify, write 在庫比較 (keeping hand edits)."""
+    raise NotBuiltYet(command="差異チェック / reconcile")
+
+
+def reorder(workbook: Workbook, progress: Progress) -> RunSummary:
+    """発注計算: the replenishment sheet and purchase-order drafts."""
+    raise NotBuiltYet(command="発注計算 / reorder")
+
+
+def plan_push(workbook: Workbook, progress: Progress) -> PushPlanSummary:
+    """RMSへ反映, step 1: build and journal the plan from 確定在庫 + 反映, write 反映計画; send nothing."""
+    raise NotBuiltYet(command="RMSへ反映 / push")
+
+
+def send_push(workbook: Workbook, plan: PushPlanSummary, progress: Progress) -> RunSummary:
+    """RMSへ反映, step 2: send the confirmed plan (guarded, journaled, resumable)."""
+    raise NotBuiltYet(command="RMSへ反映 / push")
+
+
+def kpi(workbook: Workbook, progress: Progress) -> RunSummary:
+    """KPI更新: compute the KPIs and write the KPI sheet."""
+    raise NotBuiltYet(command="KPI更新 / kpi")
