@@ -61,20 +61,24 @@ class WorkbookSettings(_Section):
 
 class WarehouseSettings(_Section):
     file: Path = Path("warehouse.csv")
-    preset: str = "generic"
+    preset: str = "generic"  # generic | hinban | sku | jan | auto (adapters/wms_presets.py)
     encoding: Literal["auto", "utf-8", "utf-8-sig", "cp932"] = "auto"
     columns: dict[str, str] = Field(default_factory=dict)  # field -> header, overrides the preset
+    sheet: str | None = None  # xlsx: the sheet to read; None = the first visible sheet
 
 
 class LedgerSettings(_Section):
     file: Path | None = None  # None: the ledger sheet (社内台帳) of the workbook
-    sheet: str = "社内台帳"
+    sheet: str = "社内台帳"  # the sheet, in the workbook or in an .xlsx ledger file
+    columns: dict[str, str] = Field(default_factory=dict)  # field -> header (sku, kind, quantity, at, reference)
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "cp932"] = "auto"  # a CSV ledger file
 
 
 class OrdersSettings(_Section):
     lookback_days: int = Field(60, ge=1)
     other_channel_files: list[Path] = Field(default_factory=list)
-    other_channel_preset: str = "generic"
+    other_channel_preset: str = "auto"  # auto | generic | yahoo | amazon (adapters/order_presets.py)
+    other_channel_columns: dict[str, str] = Field(default_factory=dict)  # field -> header, over the preset
 
 
 class ReconcileSettings(_Section):

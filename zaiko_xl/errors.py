@@ -166,14 +166,20 @@ class EmptyFile(InputError):
 
 class EncodingProblem(InputError):
     code = "E203"
-    message_ja = "{where_ja} の文字コードを判別できません (UTF-8 / UTF-8 BOM / Shift_JIS(CP932) を試しました)。"
-    message_en = "Cannot tell the encoding of {where_en} (tried UTF-8, UTF-8 with BOM, Shift_JIS/CP932)."
+    message_ja = ("{where_ja} の文字コードを判別できません ({tried_ja} を試しました。"
+                  "{line}行目に読めない文字があります)。")
+    message_en = ("Cannot tell the encoding of {where_en} (tried {tried_en}; "
+                  "line {line} has bytes none of them can read).")
+    hint_ja = "Excel で開き「CSV UTF-8 (コンマ区切り)」で保存し直してください。"
+    hint_en = "Open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'."
 
 
 class MissingColumn(InputError):
     code = "E204"
     message_ja = "{where_ja}: 必須の列「{column_name}」がありません。"
     message_en = "{where_en}: required column '{column_name}' is missing."
+    hint_ja = "見出しが違う場合は zaiko.toml の列の対応 ([warehouse.columns] など) で指定できます。"
+    hint_en = "If your file names it differently, map it in zaiko.toml ([warehouse.columns] etc.)."
 
 
 class BadValue(InputError):
@@ -196,9 +202,10 @@ class InputProblems(InputError):
     message_en = "{file} has {count} problem(s); nothing was imported."
 
 
-# ---------------------------------------------------------------- E22x workbook sheets (issue 5)
+# ---------------------------------------------------------------- E23x workbook sheets (issue 5)
+# (renumbered from E220-E222 in the push branch: ingestion's warnings use E220-E224)
 class SheetMissing(InputError):
-    code = "E220"
+    code = "E230"
     message_ja = "ブック {file} にシート「{sheet}」がありません。"
     message_en = "Workbook {file} has no sheet '{sheet}'."
     hint_ja = "シート名を変えた場合は元に戻すか、テンプレート (workbook/template.xlsm) から作り直してください。"
@@ -206,15 +213,95 @@ class SheetMissing(InputError):
 
 
 class SheetLayoutChanged(InputError):
-    code = "E221"
+    code = "E231"
     message_ja = "{where_ja}: 見出しが「{found}」になっています (zaiko-xl の見出しは「{expected}」)。列の挿入・削除をしないでください。"
     message_en = "{where_en}: the header reads '{found}' (zaiko-xl's header is '{expected}'). Do not insert or delete columns here."
 
 
 class TableTooLarge(InputError):
-    code = "E222"
+    code = "E232"
     message_ja = "シート「{sheet}」に書く行が {rows} 行あり、上限 {limit} 行を超えています。"
     message_en = "Sheet '{sheet}' would get {rows} rows, more than its limit of {limit}."
+
+
+class ExcelErrorValue(InputError):
+    code = "E207"
+    message_ja = "{where_ja}: Excel のエラー値「{value}」があります。元の数式を直してください。"
+    message_en = "{where_en}: Excel error value '{value}'; fix the formula it comes from."
+
+
+class PresetMismatch(InputError):
+    code = "E208"
+    message_ja = ("{where_ja}: 見出しが形式「{preset}」と合いません。形式「{suggested}」と一致します。"
+                  "zaiko.toml の [{section}] に {key} = \"{suggested}\" と書いてください。")
+    message_en = ("{where_en}: the headers do not fit the layout '{preset}' but fit '{suggested}'. "
+                  "Set {key} = \"{suggested}\" in [{section}] of zaiko.toml.")
+
+
+class SheetNotFound(InputError):
+    code = "E209"
+    message_ja = "{where_ja} にシート「{wanted}」がありません (あるシート: {sheets})。"
+    message_en = "{where_en} has no sheet '{wanted}' (sheets: {sheets})."
+
+
+class RowTooLong(InputError):
+    code = "E211"
+    message_ja = ("{where_ja}: 見出しより列が多い行です (余分な値「{value}」)。"
+                  "値にカンマが含まれる場合は \"…\" で囲んでください。")
+    message_en = ("{where_en}: this row has more cells than the header (extra value '{value}'). "
+                  "Put values that contain commas in double quotes.")
+
+
+class NotAWorkbook(InputError):
+    code = "E212"
+    message_ja = ("{where_ja} を Excel ブックとして開けません。壊れているか、パスワードが掛かっているか、"
+                  "拡張子と中身が違います ({reason})。")
+    message_en = ("Cannot open {where_en} as an Excel workbook: it is damaged, password-protected, "
+                  "or not what its extension says ({reason}).")
+
+
+class FileMissing(InputError):
+    code = "E213"
+    message_ja = "ファイル {path} が見つかりません。zaiko.toml のファイル名を確認してください。"
+    message_en = "File {path} not found. Check the file name in zaiko.toml."
+
+
+class EmptyCell(InputError):
+    code = "E214"
+    message_ja = "{where_ja}: 空欄です。値を入れてください。"
+    message_en = "{where_en}: the cell is empty; a value is required."
+
+
+class InputWarning(InputError):
+    """Base of warnings: returned with the imported frame and listed, never raised."""
+
+    code = "E220"
+    message_ja = "注意: {where_ja}: {detail_ja}"
+    message_en = "Warning: {where_en}: {detail_en}"
+
+
+class DuplicateRowMerged(InputWarning):
+    code = "E221"
+    message_ja = "注意: {where_ja}: {row_first}行目と同じ内容の行です。1 行にまとめました。"
+    message_en = "Warning: {where_en}: same content as row {row_first}; merged into one row."
+
+
+class AvailableMismatch(InputWarning):
+    code = "E222"
+    message_ja = "注意: {where_ja}: 有効在庫 {available} が 実在庫−引当 ({expected}) と一致しません。"
+    message_en = "Warning: {where_en}: available {available} is not on hand minus reserved ({expected})."
+
+
+class OverAllocated(InputWarning):
+    code = "E223"
+    message_ja = "注意: {where_ja}: 引当 {reserved} が実在庫 {on_hand} を超えています (有効在庫がマイナス)。"
+    message_en = "Warning: {where_en}: reserved {reserved} exceeds on hand {on_hand} (negative available)."
+
+
+class DuplicateHeader(InputWarning):
+    code = "E224"
+    message_ja = "注意: {where_ja}: 同じ意味の列が複数あります。最初の列「{used}」を使います。"
+    message_en = "Warning: {where_en}: more than one column means the same; using the first, '{used}'."
 
 
 # ---------------------------------------------------------------- E3xx RMS API

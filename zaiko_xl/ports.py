@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.push_run import BatchState, RunHeader, RunRecord, RunState
 from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
@@ -207,3 +208,36 @@ class WorkbookSink(Protocol):
 
 class Workbook(WorkbookSource, WorkbookSink, Protocol):
     """The shop's workbook, read and written (a WorkbookFile in batch runs, the open book in Excel)."""
+
+
+# ---------------------------------------------------------------- ingestion (issue 4)
+class WarehouseSource(Protocol):
+    """The warehouse's (WMS/3PL) stock export."""
+
+    def read_warehouse(self) -> ImportedTable:
+        """The ``warehouse`` frame and its warnings; raises InputError (E2xx) on fatal problems."""
+        ...
+
+
+class LedgerSource(Protocol):
+    """The shop's ledger of movements (社内台帳), from a file or the workbook's sheet."""
+
+    def read_ledger(self) -> ImportedTable:
+        """The ``ledger`` frame and its warnings; raises InputError (E2xx) on fatal problems."""
+        ...
+
+
+class OrderExportSource(Protocol):
+    """One order export of another channel (Yahoo!ショッピング, Amazon, own site...)."""
+
+    def read_orders(self) -> ImportedTable:
+        """The ``orders`` frame and its warnings; raises InputError (E2xx) on fatal problems."""
+        ...
+
+
+class TableSource(Protocol):
+    """Any other input table: item master, mapping sheet, BOM, set rules, suppliers, inbound."""
+
+    def read_table(self) -> ImportedTable:
+        """The frame of the table's kind and its warnings; raises InputError (E2xx) on fatal problems."""
+        ...
