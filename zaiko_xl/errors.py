@@ -452,6 +452,16 @@ class GuardHardLimit(RuleViolation):
                "[push] hard_max_* in zaiko.toml.")
 
 
+class ConfirmationNeeded(RuleViolation):
+    """A push was not confirmed: declined, or nobody could be asked (push section)."""
+
+    code = "E404"
+    message_ja = "反映は確認されなかったため送信していません ({count} 件の SKU)。"
+    message_en = "The push was not confirmed, so nothing was sent ({count} SKU(s))."
+    hint_ja = "内容を確認して再実行してください。スケジューラなど対話できない実行では --yes を付けます。"
+    hint_en = "Review it and run again; runs that cannot ask (schedulers) need --yes."
+
+
 # ---------------------------------------------------------------- E45x stock identity, set products, ledger (domain)
 class BomCycle(RuleViolation):
     code = "E450"

@@ -15,7 +15,7 @@ from zaiko_xl.adapters.run_lock import FileRunLock
 from zaiko_xl.domain.guards import GuardLimits
 from zaiko_xl.domain.push_plan import plan_from_confirmed
 from zaiko_xl.domain.push_run import RunKind, RunState
-from zaiko_xl.errors import GuardTripped, RunAlreadyRolledBack, RunUnfinished, StalePull
+from zaiko_xl.errors import ConfirmationNeeded, GuardTripped, RunAlreadyRolledBack, RunUnfinished, StalePull
 from zaiko_xl.services import push as push_service
 from zaiko_xl.services.push import PlanContext, PushDeps, PushOptions
 
@@ -200,10 +200,13 @@ def test_rollback_restores_exactly_and_keeps_orders_placed_since(env):
     rms = FakeRmsStock(BEFORE)
     first = _send(env, rms, BEFORE, TARGET)
     rms.order("a:1", 2)
-    undo = push_service.rollback(first.run_id, _deps(env, rms), PushOptions())
+    with pytest.raises(ConfirmationNeeded):
+        push_service.rollback(first.run_id, _deps(env, rms), PushOptions())
+    assert rms.stock == {"a:1": 6, "b:2": 7, "c:3": 4}
+    undo = push_service.rollback(first.run_id, _deps(env, rms), PushOptions(), confirm=lambda preview: True)
     assert undo.kind is RunKind.ROLLBACK and undo.state is RunState.DONE
     assert rms.stock == {"a:1": 3, "b:2": 10, "c:3": 0}  # 5 before, 2 sold since: 3
     with pytest.raises(RunAlreadyRolledBack) as err:
-        push_service.rollback(first.run_id, _deps(env, rms), PushOptions())
+        push_service.rollback(first.run_id, _deps(env, rms), PushOptions(confirmed=True))
     assert undo.run_id in err.value.render()
 

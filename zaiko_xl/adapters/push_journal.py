@@ -70,8 +70,8 @@ class SqlitePushJournal:
                                   params=(header.run_id,), dtype={"before": "Int64", "pre": "Int64", "post": "Int64"})
         batches = pd.read_sql_query("SELECT * FROM push_batch WHERE run_id = ? ORDER BY batch_no", conn,
                                     params=(header.run_id,))
-        undo = conn.execute("SELECT run_id FROM push_run WHERE rollback_of = ? AND state = ? ORDER BY created_at "
-                            "LIMIT 1", (header.run_id, RunState.DONE.value)).fetchone()
+        undo = conn.execute("SELECT run_id FROM push_run WHERE rollback_of = ? AND state != ? ORDER BY created_at "
+                            "LIMIT 1", (header.run_id, RunState.REFUSED.value)).fetchone()
         return RunRecord(header=header, items=items.drop(columns="run_id"), batches=batches.drop(columns="run_id"),
                          rolled_back_by=undo[0] if undo else None)
 

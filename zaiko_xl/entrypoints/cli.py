@@ -171,13 +171,49 @@ def push(
     resume: Annotated[bool, typer.Option("--resume", help="中断した反映を再開 / resume an interrupted push")] = False,
 ) -> None:
     """確定在庫を RMS へ反映 / push confirmed stock to RMS."""
-    _not_built(ctx, "push")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services import push as push_service
+    from zaiko_xl.services.push_workbook import push_workbook
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        deps, options = bootstrap.build_push_deps(settings), bootstrap.push_options(settings, confirmed=yes)
+        if resume:
+            result = push_service.resume(deps, options)
+            out.render_resume(console, result)
+        else:
+            done = push_workbook(bootstrap.workbook_file(settings, workbook), deps, options, source=workbook.name,
+                                 dry_run=dry_run, confirm=out.terminal_confirm(console))
+            out.render_workbook_push(console, done, dry_run=dry_run)
+            result = done.result
+        if result is not None:
+            push_service.raise_for_outcome(result)
 
 
 @app.command()
-def rollback(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")]) -> None:
+def rollback(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")],
+    yes: Annotated[bool, typer.Option("--yes", help="確認なしで送信 (上限内) / send without asking (within hard limits)")] = False,
+) -> None:
     """反映前の RMS の値に戻す / restore the RMS values a journaled push replaced."""
-    _not_built(ctx, "rollback")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services import push as push_service
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx))
+        deps = bootstrap.build_push_deps(settings)
+        result = push_service.rollback(run_id, deps, bootstrap.push_options(settings, confirmed=yes),
+                                       confirm=out.terminal_confirm(console),
+                                       journal_name=str(settings.resolve(settings.journal.path)))
+        out.render_result(console, result)
+        push_service.raise_for_outcome(result)
 
 
 @app.command()

@@ -14,6 +14,7 @@ itself reversible.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -25,6 +26,7 @@ from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.push_plan import PLAN_COLUMNS, batches, inverse_plan, summary
 from zaiko_xl.domain.push_run import Outcome, RunHeader, RunKind, RunRecord, RunState
 from zaiko_xl.errors import (
+    ConfirmationNeeded,
     GuardHardLimit,
     GuardTripped,
     RunAlreadyRolledBack,
@@ -47,6 +49,7 @@ class PushDeps:
     now: Callable[[], datetime]
     sleep: Callable[[float], None]
     progress: Progress = field(default_factory=NullProgress)
+    timer: Callable[[], float] = time.monotonic  # for durations (``now`` has whole seconds)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,13 @@ class PushResult:
     unknown: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    items: pd.DataFrame | None = field(default=None, repr=False)  # sku, plan columns, pre, outcome
+
+    def outcomes(self) -> pd.Series:
+        """``sku`` -> outcome (applied, failed, skipped, unknown, ...)."""
+        if self.items is None:
+            return pd.Series(dtype=object)
+        return pd.Series(self.items["outcome"].to_numpy(), index=self.items["sku"].astype(str).to_numpy())
 
 
 def preview(plan: pd.DataFrame, context: PlanContext, limits: GuardLimits) -> Preview:
@@ -119,11 +129,15 @@ def resume(deps: PushDeps, options: PushOptions) -> PushResult | None:
         return None if record is None else _execute(record, deps, options)
 
 
-def rollback(run_id: str, deps: PushDeps, options: PushOptions, *, journal_name: str = "journal") -> PushResult:
-    """Undo the SKUs a run applied, by RELATIVE inverse deltas (same guards).
+def rollback(run_id: str, deps: PushDeps, options: PushOptions, *, confirm: Callable[[Preview], bool] | None = None,
+             journal_name: str = "journal") -> PushResult:
+    """Undo the SKUs a run applied, by RELATIVE inverse deltas (same guards, same confirmation).
+
+    Everything happens under the run lock, so two rollbacks of one run cannot both go out.
 
     Raises:
-        RunNotFound, RunUnfinished, RunAlreadyRolledBack, RunNotRollbackable.
+        RunNotFound, RunUnfinished, RunAlreadyRolledBack, RunNotRollbackable, ConfirmationNeeded,
+        and what ``send`` raises.
     """
     with deps.lock.hold(f"rollback {run_id}"):
         record = deps.journal.load(run_id)
@@ -141,7 +155,22 @@ def rollback(run_id: str, deps: PushDeps, options: PushOptions, *, journal_name:
         plan = inverse_plan(applied, current)
         context = PlanContext(RunKind.ROLLBACK, f"rollback of {run_id}", deps.now(), record.header.total_skus,
                               record.header.total_units_before, rollback_of=run_id)
-        return _send_locked(plan, context, deps, options)
+        confirmed = confirmed_by(preview(plan, context, options.limits), options, confirm)
+        return _send_locked(plan, context, deps, replace(options, confirmed=confirmed))
+
+
+def confirmed_by(shown: Preview, options: PushOptions, confirm: Callable[[Preview], bool] | None) -> bool:
+    """``--yes``, or a person said yes; otherwise the guards refuse or ConfirmationNeeded (E404).
+
+    Raises:
+        GuardTripped / GuardHardLimit: a guard stops the plan and nobody may confirm past it.
+        ConfirmationNeeded: nobody confirmed a plan that changes something.
+    """
+    enforce([t for t in shown.trips if t.hard], confirmed=True)
+    if options.confirmed or shown.plan.empty or (confirm is not None and confirm(shown)):
+        return True
+    enforce(shown.trips, confirmed=False)
+    raise ConfirmationNeeded(count=len(shown.plan))
 
 
 def raise_for_outcome(result: PushResult) -> None:
@@ -179,7 +208,7 @@ def _send_locked(plan: pd.DataFrame, context: PlanContext, deps: PushDeps, optio
 
 
 def _execute(record: RunRecord, deps: PushDeps, options: PushOptions) -> PushResult:
-    started = deps.now()
+    started = deps.timer()
     executor = BatchExecutor(record, rms=deps.rms, journal=deps.journal, now=deps.now, sleep=deps.sleep,
                              settle_s=options.settle_s, settle_rounds=options.settle_rounds, progress=deps.progress)
     state = executor.run()
@@ -187,14 +216,15 @@ def _execute(record: RunRecord, deps: PushDeps, options: PushOptions) -> PushRes
     items = executor.items
     unknown = items.loc[items["outcome"].isin([None, Outcome.UNKNOWN.value]), "sku"].astype(str).tolist()
     failed = items.loc[items["outcome"] == Outcome.FAILED.value, "sku"].astype(str).tolist()
-    seconds = (deps.now() - started).total_seconds()
+    seconds = deps.timer() - started
     stats = executor.stats
     deps.journal.finish(record.header.run_id, state, at=deps.now(), summary={
         **record.header.summary, "counts": counts, "requests": stats.requests, "settled": stats.settled,
         "resent": stats.resent, "seconds": round(seconds, 3), "notes": stats.notes[:20]})
     return PushResult(run_id=record.header.run_id, kind=record.header.kind, state=state, counts=counts,
                       requests=stats.requests, settled=stats.settled, resent=stats.resent, seconds=seconds,
-                      unknown=unknown if state is RunState.UNSETTLED else [], failed=failed, notes=stats.notes)
+                      unknown=unknown if state is RunState.UNSETTLED else [], failed=failed, notes=stats.notes,
+                      items=items.drop(columns=["key"]).reset_index(drop=True))
 
 
 def _items(plan: pd.DataFrame, batch_size: int) -> pd.DataFrame:
