@@ -18,6 +18,7 @@ from zaiko_xl.errors import ApiRejected, InputError, RmsSkuRejected, WriteOutcom
 class FakeRmsStock:
     """RmsStockWriter in memory: a stock dict, a script of what each send does, and hooks.
 
+    Every change moves the SKU's ``updated`` (a logical clock), as RMS does.
     ``script`` entries (one per ``send_batch``, then "ok"): ``"ok"``; ``"lost"`` (timed out
     before RMS applied it: unknown, not applied); ``"late"`` (applied, then the answer was
     lost: unknown, applied); ``"reject:<manage:variant>"`` (RMS refuses that SKU, nothing
@@ -28,19 +29,22 @@ class FakeRmsStock:
     def __init__(self, stock: dict[str, int], script: Sequence[str] = (),
                  between: Callable[[FakeRmsStock], None] | None = None) -> None:
         self.stock = dict(stock)
+        self.updated = {key: 0 for key in stock}  # a logical clock: seconds after 10:00 of the last change
+        self._tick = 0
         self.script = list(script)
         self.between = between
         self.sent: list[tuple[str, list[tuple[str, int]]]] = []
         self.applied: list[tuple[str, str, int]] = []  # (key, mode, quantity) of every write RMS applied
 
     def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
-        self._tick()
-        rows = [(k.manage_number, k.variant_id, self.stock[str(k)], "2026-05-01T10:00:00+09:00")
+        self._between()
+        rows = [(k.manage_number, k.variant_id, self.stock[str(k)],
+                 pd.Timestamp("2026-05-01 10:00:00") + pd.Timedelta(seconds=self.updated[str(k)]))
                 for k in keys if str(k) in self.stock]
         return pd.DataFrame(rows, columns=["manage_number", "variant_id", "quantity", "updated"])
 
     def send_batch(self, changes: Sequence[StockChange], mode: UpsertMode) -> None:
-        self._tick()
+        self._between()
         action = self.script.pop(0) if self.script else "ok"
         self.sent.append((action, [(str(c.key), c.quantity) for c in changes]))
         if action.startswith("reject:"):
@@ -54,16 +58,20 @@ class FakeRmsStock:
             changes = changes[:3]
         for change in changes:
             key = str(change.key)
-            self.stock[key] = change.quantity if mode is UpsertMode.ABSOLUTE else self.stock[key] + change.quantity
+            self._set(key, change.quantity if mode is UpsertMode.ABSOLUTE else self.stock[key] + change.quantity)
             self.applied.append((key, mode.value, change.quantity))
         if action in ("late", "partial"):
             raise WriteOutcomeUnknown(endpoint="inventories.bulk.upsert", sku=str(changes[0].key), detail="timeout")
 
     def order(self, key: str, units: int = 1) -> None:
         """A shopper buys (or, with negative units, a cancel gives back)."""
-        self.stock[key] -= units
+        self._set(key, self.stock[key] - units)
 
-    def _tick(self) -> None:
+    def _set(self, key: str, quantity: int) -> None:
+        self._tick += 1
+        self.stock[key], self.updated[key] = quantity, self._tick
+
+    def _between(self) -> None:
         if self.between is not None:
             self.between(self)
 

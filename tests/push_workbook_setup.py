@@ -32,6 +32,7 @@ def workbook_for(shop: Shop, folder: Path, template_path: Path, *, pulled_at: da
     """A copy of the template whose 在庫比較 confirms the shop's targets and whose RMS在庫 holds R0."""
     path = folder / "zaiko.xlsm"
     shutil.copy(template_path, path)
+    _item_master(path, [k for k in shop.target if shop.before[k] is None])
     keys = list(shop.target)
     skus = [f"{m.upper()}-{v}" for m, v in keys]
     reconcile = pd.DataFrame({
@@ -56,3 +57,18 @@ def settings_file(folder: Path, **push: object) -> Path:
     path = folder / "zaiko.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _item_master(path: Path, keys: list[tuple[str, str]]) -> None:
+    """Rows of 商品マスタ (a sheet the user owns; test set-up writes it with openpyxl)."""
+    if not keys:
+        return
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, keep_vba=True)
+    sheet = book["商品マスタ"]
+    for offset, (m, v) in enumerate(keys, start=2):
+        sheet.cell(offset, 1, f"{m.upper()}-{v}")
+        sheet.cell(offset, 2, m)
+        sheet.cell(offset, 3, v)
+    book.save(path)

@@ -15,7 +15,14 @@ from zaiko_xl.adapters.run_lock import FileRunLock
 from zaiko_xl.domain.guards import GuardLimits
 from zaiko_xl.domain.push_plan import plan_from_confirmed
 from zaiko_xl.domain.push_run import RunKind, RunState
-from zaiko_xl.errors import ConfirmationNeeded, GuardTripped, RunAlreadyRolledBack, RunUnfinished, StalePull
+from zaiko_xl.errors import (
+    ConfirmationNeeded,
+    GuardTripped,
+    RunAlreadyRolledBack,
+    RunUnfinished,
+    StalePull,
+    WriteOutcomeUnknown,
+)
 from zaiko_xl.services import push as push_service
 from zaiko_xl.services.push import PlanContext, PushDeps, PushOptions
 
@@ -112,12 +119,15 @@ def test_an_order_during_an_unknown_write_does_not_fool_the_read_back(env):
     assert set(_writes_per_sku(rms).values()) == {1}
 
 
-def test_a_partial_write_re_sends_only_what_was_not_applied(env):
+def test_a_partial_write_is_reported_never_guessed(env):
     before = {f"m{i}:v": 10 for i in range(5)}
     rms = FakeRmsStock(before, script=["partial"])
     result = _send(env, rms, before, {k: 12 for k in before})
-    assert rms.stock == {k: 12 for k in before}
-    assert set(_writes_per_sku(rms).values()) == {1} and result.state is RunState.DONE
+    assert result.state is RunState.UNSETTLED and len(result.unknown) == 5
+    assert set(_writes_per_sku(rms).values()) == {1} and len(rms.applied) == 3  # nothing sent twice
+    with pytest.raises(WriteOutcomeUnknown) as err:
+        push_service.raise_for_outcome(result)
+    assert "M0:V, M1:V, M2:V, M3:V, M4:V" in err.value.render()
 
 
 def test_a_refused_sku_fails_alone_and_the_rest_is_applied(env):

@@ -82,6 +82,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             mode TEXT NOT NULL,
             why TEXT NOT NULL DEFAULT '',
             pre INTEGER,                        -- RMS value read right before the request
+            pre_updated TEXT,                   -- RMS's "updated" of that read (settling compares it)
             post INTEGER,                       -- RMS value read back to settle an unknown outcome
             outcome TEXT,                       -- applied | not_applied | unknown | failed | skipped
             PRIMARY KEY (run_id, seq)

@@ -19,8 +19,8 @@ from zaiko_xl.adapters.journal_schema import connect
 from zaiko_xl.domain.push_run import BatchState, RunHeader, RunKind, RunRecord, RunState
 
 _ITEM_COLUMNS = ("seq", "batch_no", "sku", "manage_number", "variant_id", "before", "target", "delta", "mode",
-                 "why", "pre", "post", "outcome")
-_UPDATABLE = ("batch_no", "pre", "post", "delta", "outcome")
+                 "why", "pre", "pre_updated", "post", "outcome")
+_UPDATABLE = ("batch_no", "pre", "pre_updated", "post", "delta", "outcome")
 _OPEN_STATES = (RunState.RUNNING.value, RunState.UNSETTLED.value)
 
 

@@ -5,17 +5,22 @@ the journal (with the value each SKU had right before, ``pre``) before the reque
 a run killed after that point leaves ``sending`` behind, which means the same as ``unknown``:
 the request may or may not have been applied.
 
-Settling an unknown batch (:func:`settle`) reads the SKUs back and compares each one with
-its ``pre`` value: ``now - pre == delta`` is evidence that the write was applied, ``now ==
-pre`` that it was not; any other difference comes from orders placed or cancelled meanwhile
-and says nothing. An order can also *mimic* the other outcome (one unit sold on a SKU whose
-delta is -1), so single SKUs are never trusted alone: RMS applies a bulk-upsert as a whole
-(rms-api.md §2.5, the safe reading), so the batch is decided by the majority of its clear
-SKUs when the minority is small enough to be such orders (at most 1, or ``NOISE_SHARE`` of
-them), and every SKU of the batch, noisy ones included, gets that outcome. A real split (a
-partial write) trusts each clear SKU and leaves the noisy ones unknown; a tie decides
-nothing. A SKU written ABSOLUTE (RMS had no record) was applied exactly when a record
-exists now.
+Settling an unknown batch (:func:`settle`) reads its SKUs back and compares each one with
+what was journaled right before the request: its quantity ``pre`` and RMS's ``updated``.
+
+* **untouched** (same quantity, same ``updated``): nothing wrote to the SKU since, so our
+  write was not applied to it. This is strong evidence.
+* **moved by its delta**: our write *or* orders that happen to add up to the delta (one unit
+  sold on a SKU whose delta is -1). This is weak evidence, one SKU at a time.
+* anything else: orders moved it too; no evidence either way.
+
+RMS applies a bulk-upsert as a whole (rms-api.md §2.5, the safe reading), so a batch is
+decided as a whole: **not applied** when some SKU is untouched and fewer than half moved by
+their delta; **applied** when no SKU is untouched and at least half moved by their delta
+(an applied write touches every SKU of the batch). Every other picture (e.g. untouched SKUs
+next to a majority that moved: a partial write) decides nothing: those SKUs stay
+``unknown`` and are reported, never guessed. A SKU written ABSOLUTE (RMS had no record) was
+applied exactly when a record exists now.
 """
 
 from __future__ import annotations
@@ -26,8 +31,6 @@ from enum import StrEnum
 
 import numpy as np
 import pandas as pd
-
-NOISE_SHARE = 0.1  # clear SKUs that may contradict their batch (orders that mimic the other outcome)
 
 
 class RunKind(StrEnum):
@@ -116,45 +119,39 @@ class Settlement:
         return None
 
 
-def settle(items: pd.DataFrame, now: pd.Series) -> Settlement:
-    """Decide whether an unknown write was applied, SKU by SKU.
+def settle(items: pd.DataFrame, now: pd.DataFrame) -> Settlement:
+    """Decide whether an unknown write was applied, from a read-back.
 
     Args:
-        items: the batch's items: ``key`` (``manage_number:variant_id``), ``mode``, ``delta``,
-            ``pre`` (nullable: RMS had no record right before the write).
-        now: ``key`` -> quantity read back now (missing: no record).
+        items: the batch's sent items: ``key`` (``manage_number:variant_id``), ``mode``,
+            ``delta``, ``pre`` (nullable: no record right before the write) and
+            ``pre_updated`` (RMS's ``updated`` then, ISO text; nullable).
+        now: read back, indexed by ``key``: ``quantity``, ``updated`` (ISO text); SKUs without
+            a record are absent.
 
     Returns:
         The settlement (see the module docstring for the rule).
     """
-    now_values = now.reindex(items["key"]).to_numpy(dtype="float64", na_value=np.nan)
+    back = now.reindex(items["key"])
+    q_now = back["quantity"].to_numpy(dtype="float64", na_value=np.nan)
     absolute = (items["mode"] == "ABSOLUTE").to_numpy()
-    diff = now_values - items["pre"].to_numpy(dtype="float64", na_value=np.nan)
-    delta = items["delta"].to_numpy(dtype="float64")
-    applied = ~absolute & (diff == delta)
-    not_applied = ~absolute & (diff == 0) & (delta != 0)
-    outcomes = np.full(len(items), Outcome.UNKNOWN.value, dtype=object)
-    outcomes[absolute] = np.where(np.isnan(now_values[absolute]), Outcome.NOT_APPLIED, Outcome.APPLIED)
-    yes, no = int(applied.sum()), int(not_applied.sum())
     relative = ~absolute
-    noisy = int(relative.sum()) - yes - no
-    if _clear_majority(yes, no):
-        outcomes[relative] = Outcome.APPLIED if yes > no else Outcome.NOT_APPLIED
-        reason = f"batch {'applied' if yes > no else 'not applied'}: {yes} SKUs moved by their delta, {no} unchanged, " \
-                 f"{noisy} changed by orders"
-    elif yes != no:  # a real split: RMS applied part of the batch; trust each clear SKU, never the noisy ones
-        outcomes[applied] = Outcome.APPLIED
-        outcomes[not_applied] = Outcome.NOT_APPLIED
-        reason = f"partial write: {yes} moved, {no} unchanged, {noisy} undecided"
+    pre = items["pre"].to_numpy(dtype="float64", na_value=np.nan)
+    moved = relative & (q_now - pre == items["delta"].to_numpy(dtype="float64"))
+    same_time = (back["updated"].astype(object).to_numpy() == items["pre_updated"].astype(object).to_numpy()) | \
+        items["pre_updated"].isna().to_numpy()
+    untouched = relative & (q_now == pre) & same_time
+    outcomes = np.full(len(items), Outcome.UNKNOWN.value, dtype=object)
+    outcomes[absolute] = np.where(np.isnan(q_now[absolute]), Outcome.NOT_APPLIED, Outcome.APPLIED)
+    sent, hits, calm = int(relative.sum()), int(moved.sum()), int(untouched.sum())
+    if calm and 2 * hits < sent:
+        outcomes[relative], verdict = Outcome.NOT_APPLIED, "not applied"
+    elif not calm and sent and 2 * hits >= sent:
+        outcomes[relative], verdict = Outcome.APPLIED, "applied"
     else:
-        reason = f"undecided: {yes} moved, {no} unchanged, {noisy} changed by orders"
+        verdict = "undecided"
+    reason = f"{verdict}: {calm} untouched, {hits} moved by their delta, {sent - calm - hits} changed by orders"
     return Settlement(outcomes=outcomes, reason=reason)
-
-
-def _clear_majority(yes: int, no: int) -> bool:
-    """One outcome wins and the other is few enough to be orders that look like it."""
-    majority, minority = max(yes, no), min(yes, no)
-    return majority > minority and minority <= max(1, NOISE_SHARE * (yes + no))
 
 
 def rms_keys(frame: pd.DataFrame) -> pd.Series:

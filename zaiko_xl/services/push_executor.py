@@ -135,8 +135,10 @@ class BatchExecutor:
 
     def _prepare(self, rows: pd.DataFrame, mode: UpsertMode) -> pd.DataFrame:
         """Read ``pre``; clamp deltas into 0..99,999; skip SKUs whose record appeared or vanished."""
-        pre = self._read(rows["key"]).reindex(rows["key"]).to_numpy(dtype="float64", na_value=np.nan)
-        rows = rows.assign(pre=pd.array(np.where(np.isnan(pre), None, pre), dtype="Int64"), outcome=None)
+        now = self._read(rows["key"]).reindex(rows["key"])
+        pre = now["quantity"].to_numpy(dtype="float64", na_value=np.nan)
+        rows = rows.assign(pre=pd.array(np.where(np.isnan(pre), None, pre), dtype="Int64"),
+                           pre_updated=now["updated"].to_numpy(), outcome=None)
         if mode is UpsertMode.RELATIVE:
             delta = np.clip(pre + rows["delta"].to_numpy(), 0, RMS_MAX_STOCK) - pre
             rows["delta"] = np.nan_to_num(delta).astype("int64")
@@ -153,8 +155,9 @@ class BatchExecutor:
         now = self._read(rows["key"])
         settlement = settle(rows, now)
         self.stats.settled += 1
-        rows = rows.assign(post=pd.array(now.reindex(rows["key"]).to_numpy(dtype="float64", na_value=np.nan),
-                                         dtype="Int64"), outcome=settlement.outcomes)
+        post = now["quantity"].reindex(rows["key"]).to_numpy(dtype="float64", na_value=np.nan)
+        rows = rows.assign(post=pd.array(np.where(np.isnan(post), None, post), dtype="Int64"),
+                           outcome=settlement.outcomes)
         state = settlement.batch_state
         if state is None:  # a partial write: re-send what was not applied in a new batch
             retry = rows[rows["outcome"] == Outcome.NOT_APPLIED.value]
@@ -169,16 +172,20 @@ class BatchExecutor:
         return self._save(no, state, rows, detail=settlement.reason)
 
     # ------------------------------------------------------------------ helpers
-    def _read(self, keys: pd.Series) -> pd.Series:
+    def _read(self, keys: pd.Series) -> pd.DataFrame:
+        """RMS now, indexed by key: ``quantity`` and ``updated`` (ISO text, as journaled)."""
         wanted = [RmsSkuKey(*k.split(":", 1)) for k in keys]
         frame = self.rms.get_stock(wanted)
-        index = frame["manage_number"].astype(str) + ":" + frame["variant_id"].astype(str)
-        return pd.Series(frame["quantity"].to_numpy(dtype="int64"), index=index.to_numpy())
+        index = (frame["manage_number"].astype(str) + ":" + frame["variant_id"].astype(str)).to_numpy()
+        updated = pd.to_datetime(frame["updated"]).dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object)
+        return pd.DataFrame({"quantity": frame["quantity"].to_numpy(dtype="int64"),
+                             "updated": updated.where(updated.notna(), None).to_numpy()}, index=index)
 
     def _save(self, no: int, state: BatchState, rows: pd.DataFrame | None, *, detail: str | None = None,
               sent: bool = False, mode: str | None = None) -> BatchState:
         at = self.now()
-        columns = [c for c in ("seq", "batch_no", "pre", "post", "delta", "outcome") if rows is not None and c in rows]
+        columns = [c for c in ("seq", "batch_no", "pre", "pre_updated", "post", "delta", "outcome")
+                   if rows is not None and c in rows]
         self.journal.update_batch(self.run_id, no, state, at=at, items=rows[columns] if rows is not None else None,
                                   detail=detail, sent=sent, mode=mode)
         if rows is not None:

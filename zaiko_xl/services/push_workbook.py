@@ -91,7 +91,8 @@ def _keys_from_items(book: WorkbookSource, rows: pd.DataFrame) -> pd.DataFrame:
         return rows  # no item master: _check_keys names the row
     items = items[items["sku"].notna()].drop_duplicates("sku").set_index("sku")
     for column in ("manage_number", "variant_id"):
-        rows.loc[missing, column] = rows.loc[missing, "sku"].map(items[column])
+        found = rows["sku"].map(items[column]).astype(object)
+        rows[column] = rows[column].astype(object).where(~missing, found)
     return rows
 
 
