@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from zaiko_xl.domain.reconcile import ReconcileParams
     from zaiko_xl.ports import FrameSink, RmsCsvSink, RunLock, StockTableSource
     from zaiko_xl.services.push import PushDeps, PushOptions
+    from zaiko_xl.services.sync import SyncOptions, SyncPorts
 
 _JST = timezone(timedelta(hours=9))
 
@@ -183,3 +184,34 @@ def build_file_sources(settings: Settings, *, workbook: Path | None = None,
         "orders": [FileOrderExportSource(settings.resolve(p), preset=orders.other_channel_preset,
                                          columns=orders.other_channel_columns) for p in orders.other_channel_files],
     }
+
+
+def build_sync(settings: Settings, workbook: Path | None = None, progress: Any = None) -> tuple[
+        SyncPorts, PushDeps, SyncOptions]:
+    """The sync's ports (workbook, files, RMS orders, memory), the push deps and the options."""
+    from dataclasses import replace
+
+    from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.adapters.sync_state import SqliteSyncState
+    from zaiko_xl.domain.model import AllocationRule, Channel
+    from zaiko_xl.domain.push_plan import PlanPolicy
+    from zaiko_xl.services.sync import SyncOptions, SyncPorts
+
+    deps = build_push_deps(settings, progress)
+    client = deps.rms.client  # one HTTP client for stock and orders
+    files = build_file_sources(settings, workbook=workbook)
+    ports = SyncPorts(book=workbook_file(settings, workbook), warehouse=files["warehouse"],
+                      other_orders=files["orders"], orders=client,
+                      state=SqliteSyncState(settings.resolve(settings.journal.path)))
+    push = settings.push
+    rules = tuple(AllocationRule(Channel(r.channel), share=r.share, cap=r.cap, priority=r.priority,
+                                 zero_below=r.zero_below) for r in push.channels)
+    options = SyncOptions(
+        push=replace(push_options(settings), confirmed=False),
+        policy=PlanPolicy(buffer=push.buffer, channels=rules, backorder_quantity=push.backorder_quantity),
+        kind_by_group=dict(push.kind_by_group), interval_s=push.sync_interval_s, full_every=push.full_sync_every,
+        lookback=timedelta(days=settings.orders.lookback_days),
+        sale_windows=tuple((w.start, w.end) for w in settings.sale.windows),
+        sale_lookback=timedelta(hours=settings.sale.rate_lookback_h), sale_factor=settings.sale.buffer_factor)
+    assert isinstance(deps.rms, HttpRmsStockWriter)
+    return ports, deps, options

@@ -112,7 +112,8 @@ class PushSettings(_Section):
     channels: list[ChannelRule] = Field(default_factory=lambda: [ChannelRule(channel="rakuten")])
     kind_by_group: dict[str, Literal["normal", "reservation", "backorder"]] = Field(default_factory=dict)
     backorder_quantity: int = Field(0, ge=0)  # units a 取り寄せ item shows on top of its stock
-    lock_stale_min: int = Field(120, ge=1)  # a run lock older than this (or of a dead process) is stale
+    lock_stale_min: int = Field(120, ge=1)  # a run lock held longer than this is reported as probably hung
+    full_sync_every: int = Field(12, ge=0)  # sync: read every SKU's RMS stock every N cycles (0: first only)
 
 
 class ReorderSettings(_Section):

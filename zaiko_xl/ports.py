@@ -17,6 +17,7 @@ from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.push_run import BatchState, RunHeader, RunRecord, RunState
 from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
+from zaiko_xl.domain.sync_plan import SyncMemory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -240,4 +241,16 @@ class TableSource(Protocol):
 
     def read_table(self) -> ImportedTable:
         """The frame of the table's kind and its warnings; raises InputError (E2xx) on fatal problems."""
+        ...
+
+
+class SyncState(Protocol):
+    """What one sync cycle leaves for the next (the ``push_sync_*`` tables of the journal)."""
+
+    def load(self) -> SyncMemory | None:
+        """The last cycle's memory; None before the first cycle."""
+        ...
+
+    def save(self, memory: SyncMemory) -> None:
+        """Replace the memory (atomically)."""
         ...

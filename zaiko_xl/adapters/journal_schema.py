@@ -89,6 +89,23 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         CREATE INDEX push_item_batch ON push_item (run_id, batch_no);
         CREATE INDEX push_run_state ON push_run (state, created_at);
+        CREATE TABLE push_sync_state (          -- what a sync cycle leaves for the next one
+            key TEXT PRIMARY KEY,               -- read_at | cycle
+            value TEXT NOT NULL
+        );
+        CREATE TABLE push_sync_target (         -- the RMS target each SKU was last synced to
+            sku TEXT PRIMARY KEY,
+            target INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE push_sync_line (           -- RMS order lines open (or shipped, not yet in the warehouse file)
+            order_number TEXT NOT NULL,
+            sku TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            ordered_at TEXT,
+            changed_at TEXT,
+            PRIMARY KEY (order_number, sku)
+        ) WITHOUT ROWID;
     """),
 )
 

@@ -219,11 +219,24 @@ def rollback(
 @app.command()
 def sync(
     ctx: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 / run one cycle")] = False,
-    interval: Annotated[int | None, typer.Option("--interval", help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 (既定) / run one cycle (the default)")] = False,
+    interval: Annotated[int | None, typer.Option("--interval", min=5, help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+    workbook: Annotated[Path | None, typer.Option("--workbook", "-w", help="商品マスタのブック / workbook with the item master")] = None,
+    full: Annotated[bool, typer.Option("--full", help="全 SKU の RMS 在庫を読み直す / read every SKU's RMS stock")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="要確認の安全装置を越えて送信 (上限内) / pass soft guards (within hard limits)")] = False,
 ) -> None:
     """無人同期: 倉庫+受注 -> RMS (安全装置付き) / unattended sync with all guards."""
-    _not_built(ctx, "sync")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services.sync import run_sync
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        ports, deps, options = bootstrap.build_sync(settings, workbook)
+        run_sync(ports, deps, options, loop_s=None if once else interval, full=full, yes=yes,
+                 report=lambda r: out.render_sync_cycle(console, r))
 
 
 @app.command()

@@ -81,10 +81,22 @@ def render_resume(console: Console, result: PushResult | None) -> None:
         render_result(console, result)
 
 
+def render_sync_cycle(console: Console, report: SyncReport | Exception) -> None:
+    """One cycle's line (a failed cycle of the loop: its error, the loop goes on)."""
+    from zaiko_xl.errors import ZaikoError
+
+    if isinstance(report, ZaikoError):
+        console.print(f"[bold red]同期失敗 / sync failed[/] {report.render()}", markup=True)
+        return
+    render_sync(console, report)
+
+
 def render_sync(console: Console, report: SyncReport) -> None:
-    console.print(f"同期 / sync {report.started:%Y-%m-%d %H:%M:%S}: SKU {report.skus:,} 件、変更 {report.changed:,} 件"
-                  f"{'、セール中 / sale mode' if report.sale_mode else ''} / {report.skus:,} SKUs, "
-                  f"{report.changed:,} changed")
+    kind = "全件 / full" if report.full else "差分 / delta"
+    sale = "、セール中 / sale mode" if report.sale_mode else ""
+    console.print(f"同期 / sync {report.started:%Y-%m-%d %H:%M:%S} ({kind}{sale}): SKU {report.skus:,} 件、"
+                  f"RMS 読込 {report.read:,} 件、変更 {report.changed:,} 件 / {report.skus:,} SKUs, "
+                  f"{report.read:,} read from RMS, {report.changed:,} changed")
     if report.resumed is not None:
         console.print("中断していた反映を先に完了しました / completed an interrupted push first:")
         render_result(console, report.resumed)

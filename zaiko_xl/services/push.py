@@ -119,14 +119,22 @@ def send(plan: pd.DataFrame, context: PlanContext, deps: PushDeps, options: Push
         RunInProgress: another run holds the lock.
     """
     with deps.lock.hold(f"{context.kind.value} ({context.source})"):
-        return _send_locked(plan, context, deps, options)
+        return send_locked(plan, context, deps, options)
 
 
 def resume(deps: PushDeps, options: PushOptions) -> PushResult | None:
     """Complete the latest interrupted or unsettled run; None when there is none."""
     with deps.lock.hold("push --resume"):
-        record = deps.journal.load(None)
-        return None if record is None else _execute(record, deps, options)
+        return resume_locked(deps, options)
+
+
+def resume_locked(deps: PushDeps, options: PushOptions, *, running_only: bool = False) -> PushResult | None:
+    """``resume`` for a caller that already holds the run lock; ``running_only`` leaves runs
+    that ended unsettled alone (the sync: reading them back again would decide nothing new)."""
+    record = deps.journal.load(None)
+    if record is None or (running_only and record.header.state is not RunState.RUNNING):
+        return None
+    return _execute(record, deps, options)
 
 
 def rollback(run_id: str, deps: PushDeps, options: PushOptions, *, confirm: Callable[[Preview], bool] | None = None,
@@ -156,7 +164,7 @@ def rollback(run_id: str, deps: PushDeps, options: PushOptions, *, confirm: Call
         context = PlanContext(RunKind.ROLLBACK, f"rollback of {run_id}", deps.now(), record.header.total_skus,
                               record.header.total_units_before, rollback_of=run_id)
         confirmed = confirmed_by(preview(plan, context, options.limits), options, confirm)
-        return _send_locked(plan, context, deps, replace(options, confirmed=confirmed))
+        return send_locked(plan, context, deps, replace(options, confirmed=confirmed))
 
 
 def confirmed_by(shown: Preview, options: PushOptions, confirm: Callable[[Preview], bool] | None) -> bool:
@@ -181,7 +189,8 @@ def raise_for_outcome(result: PushResult) -> None:
 
 
 # ------------------------------------------------------------------ helpers
-def _send_locked(plan: pd.DataFrame, context: PlanContext, deps: PushDeps, options: PushOptions) -> PushResult:
+def send_locked(plan: pd.DataFrame, context: PlanContext, deps: PushDeps, options: PushOptions) -> PushResult:
+    """``send`` for a caller that already holds the run lock (the sync, a rollback)."""
     waiting = deps.journal.load(None)
     if waiting is not None and waiting.header.state is RunState.RUNNING:
         done = int((waiting.batches["state"].isin(["applied", "failed"])).sum())
