@@ -35,21 +35,26 @@ class SyncShop:
         self.warehouse.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-def build(state: SandboxState, folder: Path, template: Path, *, skus: int, seed: int, stamp: str) -> tuple[
-        SyncShop, StockAudit]:
-    """RMS values that disagree with the warehouse, some open Rakuten orders, the files."""
+def build(state: SandboxState, folder: Path, template: Path, *, skus: int, seed: int, stamp: str,
+          agree: bool = False) -> tuple[SyncShop, StockAudit]:
+    """RMS values that disagree with the warehouse (or, ``agree``, already right), some open
+    Rakuten orders, the warehouse file, the workbook's item master and zaiko.toml."""
     rng = random.Random(seed)
     shop = SyncShop(folder)
+    rows, orders = [], []
+    for i in range(skus):
+        key = (f"sy-{i // 10:04d}", f"s{i:05d}")
+        physical, open_units = rng.randint(3, 30), rng.choice((0, 0, 1, 2))
+        rms = physical - open_units if agree else rng.randint(0, physical - open_units)
+        shop.physical[key] = physical
+        rows.append((key[0], key[1], rms + open_units))
+        if open_units:
+            orders.append(Line(key[0], key[1], open_units))
     with state.lock:
         state.clear()
-        for i in range(skus):
-            key = (f"sy-{i // 10:04d}", f"s{i:05d}")
-            physical, open_units = rng.randint(3, 30), rng.choice((0, 0, 1, 2))
-            rms = rng.randint(0, physical - open_units)
-            shop.physical[key] = physical
-            state.set_stock([(key[0], key[1], rms + open_units)])
-            if open_units:
-                state.place_order([Line(key[0], key[1], open_units)])
+        state.set_stock(rows)
+        for line in orders:
+            state.place_order([line])
     audit = StockAudit(state).attach()
     audit.start()
     shop.write_warehouse(stamp)

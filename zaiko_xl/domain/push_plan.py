@@ -126,7 +126,7 @@ def plan_from_confirmed(rows: pd.DataFrame) -> pd.DataFrame:
         "sku": ticked["sku"].to_numpy(), "manage_number": ticked["manage_number"].to_numpy(),
         "variant_id": ticked["variant_id"].to_numpy(),
         "before": pd.array(pd.to_numeric(ticked["rms"], errors="coerce"), dtype="Int64"),
-        "target": confirmed.astype("int64").to_numpy(), "why": "確定在庫 (確認済み) / confirmed stock",
+        "target": confirmed.astype("int64").to_numpy(), "why": "確定在庫 / confirmed",
     })
     return _finish(frame)
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from zaiko_xl.services.sync import SyncReport
 
 SHOWN_ROWS = 20
+_KIND = {"push": "反映 / push", "sync": "同期 / sync", "rollback": "取消 / rollback"}
 _STATE = {"done": "完了 / done", "unsettled": "未確定あり / unsettled", "failed": "一部失敗 / partly failed",
           "running": "中断 / interrupted", "refused": "停止 / refused"}
 
@@ -50,7 +51,8 @@ def render_preview(console: Console, preview: Preview) -> None:
 def render_result(console: Console, result: PushResult) -> None:
     counts = result.counts
     console.print(
-        f"実行 ID / run ID: {result.run_id}  状態 / state: {_STATE.get(result.state.value, result.state.value)}\n"
+        f"実行 ID / run ID: {result.run_id}  {_KIND[result.kind.value]}  "
+        f"状態 / state: {_STATE.get(result.state.value, result.state.value)}\n"
         f"反映 {counts.get('applied', 0):,} 件、失敗 {counts.get('failed', 0):,} 件、対象外 {counts.get('skipped', 0):,} 件、"
         f"未確定 {len(result.unknown):,} 件 / applied {counts.get('applied', 0):,}, failed {counts.get('failed', 0):,}, "
         f"skipped {counts.get('skipped', 0):,}, unknown {len(result.unknown):,}\n"
