@@ -36,7 +36,7 @@ class SyncShop:
 
 
 def build(state: SandboxState, folder: Path, template: Path, *, skus: int, seed: int, stamp: str,
-          agree: bool = False) -> tuple[SyncShop, StockAudit]:
+          agree: bool = False, open_share: float = 0.5) -> tuple[SyncShop, StockAudit]:
     """RMS values that disagree with the warehouse (or, ``agree``, already right), some open
     Rakuten orders, the warehouse file, the workbook's item master and zaiko.toml."""
     rng = random.Random(seed)
@@ -44,7 +44,8 @@ def build(state: SandboxState, folder: Path, template: Path, *, skus: int, seed:
     rows, orders = [], []
     for i in range(skus):
         key = (f"sy-{i // 10:04d}", f"s{i:05d}")
-        physical, open_units = rng.randint(3, 30), rng.choice((0, 0, 1, 2))
+        physical = rng.randint(3, 30)
+        open_units = rng.choice((1, 2)) if rng.random() < open_share else 0
         rms = physical - open_units if agree else rng.randint(0, physical - open_units)
         shop.physical[key] = physical
         rows.append((key[0], key[1], rms + open_units))

@@ -83,7 +83,7 @@ def delta_sync() -> Metrics:
     with running_sandbox(skus=5, fast=False, **REAL) as sandbox, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         shop, _audit = build(sandbox.server.state, folder, template(folder), skus=100_000, seed=4,
-                             stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True)
+                             stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True, open_share=0.01)
         env = _env(sandbox)
         first = _run(env, "sync", "--once", "--workbook", str(shop.workbook))  # full: reads 100,000 SKUs
         changed = random.Random(4).sample(list(shop.physical), 1000)
@@ -110,7 +110,7 @@ def latency() -> Metrics:
     with running_sandbox(skus=5, fast=False, **REAL) as sandbox, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         shop, _audit = build(sandbox.server.state, folder, template(folder), skus=10_000, seed=6,
-                             stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True)
+                             stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True, open_share=0.01)
         loop = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "sync", "--interval", "30", "--workbook",
                                  str(shop.workbook)], cwd=ROOT, env=_env(sandbox), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)

@@ -145,3 +145,10 @@ def test_sets_take_their_units_from_the_components_by_the_set_rule():
     targets = compute_targets(stock, PlanPolicy(), bom=bom, set_rules=rules)
     assert targets["target_rakuten"].tolist() == [8, 0, 1]  # the set takes 2 X + 1 Y; never one unit twice
     assert "セット配分後/after sets 8" in targets["why"][0]
+
+
+def test_without_explanations_the_plan_explains_only_its_own_rows():
+    targets = compute_targets(_stock(), PlanPolicy(), explain=False)
+    assert "why" not in targets
+    plan = plan_changes(targets, policy=PlanPolicy())
+    assert plan["why"].tolist() == ["倉庫/wh 5 − 引当/alloc 5 − 予備/buf 0 → 0 = 0", "倉庫/wh 0 − 引当/alloc 0 − 予備/buf 0 → 0 = 0"]

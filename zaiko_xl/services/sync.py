@@ -101,7 +101,7 @@ def sync_once(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, full: b
                                    margin=options.margin)
         counted = open_rakuten_lines(before, lines, warehouse_at=shop.warehouse_at, margin=options.margin)
         targets = _target_frame(shop, counted, options, started, sale)
-        plan = plan_changes(targets[targets["sku"].isin(wanted.index)], rms=_by_sku(rms, wanted))
+        plan = plan_changes(targets[targets["sku"].isin(wanted.index)], rms=_by_sku(rms, wanted), policy=options.policy)
         context = PlanContext(RunKind.SYNC, "sync", started, len(guess), _units(rms, previous, wanted))
         memory = SyncMemory(read_at, (previous.cycle if previous else 0) + 1,
                             _remember(previous, targets, wanted.index, plan),
@@ -193,7 +193,7 @@ def _target_frame(shop: Shop, lines: pd.DataFrame | None, options: SyncOptions, 
         extra = sale_buffers(recent.dropna(subset=["ordered_at"]), now, options.interval_s, options.sale_lookback,
                              options.sale_factor)
     stock = with_buffers(stock, options.policy.buffer, extra)
-    return compute_targets(stock, options.policy, shop.bom, shop.set_rules)
+    return compute_targets(stock, options.policy, shop.bom, shop.set_rules, explain=False)
 
 
 def _by_sku(rms: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
