@@ -1,9 +1,10 @@
-"""Working in-memory fakes, one per port (tests assert on their end state)."""
+"""Working in-memory fakes, one per port (plus fake clocks). Tests assert on their end state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
@@ -11,10 +12,131 @@ from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.reconcile_inputs import SourceFrames
 from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
-from zaiko_xl.domain.rms import StockChange, UpsertMode
-from zaiko_xl.errors import ApiRejected, InputError, RmsSkuRejected, WriteOutcomeUnknown
+from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
+from zaiko_xl.errors import ApiRejected, InputError, RangeTooCrowded, RmsSkuRejected, WriteOutcomeUnknown
 
 
+# ---------------------------------------------------------------- RMS client (issue 3)
+class FakeClock:
+    """A clock whose sleep only moves time forward; records every wait; may run a hook on sleep."""
+
+    def __init__(self, start: float = 1000.0, on_sleep: Callable[[float], None] | None = None) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+        self.on_sleep = on_sleep
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+        if self.on_sleep is not None:
+            self.on_sleep(seconds)
+
+
+class FakeRmsInventory:
+    """RmsInventory on a dict (manageNumber, variantId) -> quantity."""
+
+    def __init__(self, stock: Mapping[tuple[str, str], int], updated: datetime = datetime(2026, 1, 5, 9, 0)) -> None:
+        self.stock = dict(stock)
+        self.updated = updated
+        self.range_calls: list[tuple[int, int]] = []
+
+    def _frame(self, pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
+        rows = [(m, v, self.stock[(m, v)], self.updated) for m, v in pairs]
+        frame = pd.DataFrame(rows, columns=list(RMS_STOCK_COLUMNS))
+        return frame.astype({"quantity": "int64", "updated": "datetime64[ns]"})
+
+    def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
+        return self._frame([(k.manage_number, k.variant_id) for k in keys if (k.manage_number, k.variant_id) in self.stock])
+
+    def get_range(self, min_quantity: int, max_quantity: int) -> pd.DataFrame:
+        self.range_calls.append((min_quantity, max_quantity))
+        hits = [k for k, q in self.stock.items() if min_quantity <= q <= max_quantity]
+        if len(hits) > 1000:
+            raise RangeTooCrowded(quantity=f"{min_quantity}..{max_quantity}")
+        return self._frame(hits)
+
+    def upsert(self, changes: Sequence[StockChange], mode: UpsertMode) -> UpsertReport:
+        for change in changes:
+            key = (change.key.manage_number, change.key.variant_id)
+            base = self.stock.get(key, 0) if mode is UpsertMode.RELATIVE else 0
+            self.stock[key] = base + change.quantity
+        return UpsertReport(tuple(c.key for c in changes), requests=1)
+
+
+class FakeRmsOrders:
+    """RmsOrders on a list of order-line dicts (RMS_ORDER_COLUMNS)."""
+
+    def __init__(self, lines: Sequence[dict]) -> None:
+        self.lines = list(lines)
+        self.searches: list[tuple[datetime, datetime, tuple[int, ...]]] = []
+
+    def search(self, start: datetime, end: datetime, progress: Sequence[int]) -> list[str]:
+        self.searches.append((start, end, tuple(progress)))
+        return list(dict.fromkeys(li["order_number"] for li in self.lines
+                                  if start <= li["ordered_at"] <= end and li["order_progress"] in progress))
+
+    def get(self, order_numbers: Sequence[str]) -> pd.DataFrame:
+        wanted = set(order_numbers)
+        return pd.DataFrame([li for li in self.lines if li["order_number"] in wanted], columns=list(RMS_ORDER_COLUMNS))
+
+
+class FakeRmsLicense:
+    """RmsLicense with a fixed expiry, or raising a given error (e.g. LicenseRejected)."""
+
+    def __init__(self, expiry: datetime | None = None, error: Exception | None = None) -> None:
+        self._expiry = expiry
+        self._error = error
+
+    def expiry(self) -> datetime:
+        if self._error is not None:
+            raise self._error
+        assert self._expiry is not None
+        return self._expiry
+
+
+class FakeFrameSink:
+    """FrameSink that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, pd.DataFrame] = {}
+        self.writes = 0
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
+        self.written = dict(frames)
+        self.writes += 1
+        return "memory"
+
+
+class FakeStockTable:
+    """StockTableSource on a list of raw (manage_number, variant_id, quantity) rows."""
+
+    def __init__(self, rows: Sequence[tuple[object, object, object]], place: str = "stock.csv") -> None:
+        self._rows = rows
+        self._place = place
+
+    def read(self) -> tuple[pd.DataFrame, str]:
+        frame = pd.DataFrame(self._rows, columns=["manage_number", "variant_id", "quantity"], dtype=object)
+        frame.insert(0, "row", range(2, len(frame) + 2))
+        frame.attrs["headers"] = {"manage_number": "商品管理番号", "variant_id": "SKU管理番号", "quantity": "在庫数"}
+        return frame, self._place
+
+
+class FakeCsvSink:
+    """RmsCsvSink that keeps the header and rows."""
+
+    def __init__(self) -> None:
+        self.header: tuple[str, ...] | None = None
+        self.rows: list[tuple[str, ...]] = []
+
+    def write(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+        self.header, self.rows = tuple(header), [tuple(r) for r in rows]
+        return "memory.csv"
+
+
+# ---------------------------------------------------------------- push (issue 8)
 class FakeRmsStock:
     """RmsStockWriter in memory: a stock dict, a script of what each send does, and hooks.
 
@@ -76,8 +198,8 @@ class FakeRmsStock:
             self.between(self)
 
 
-class FakeClock:
-    """now() advances only when someone sleeps."""
+class FakeWallClock:
+    """A JST wall clock for the push services: now() advances only when someone sleeps."""
 
     def __init__(self, start: pd.Timestamp | None = None) -> None:
         self.current = (start or pd.Timestamp("2026-05-01 10:00:00")).to_pydatetime()

@@ -14,7 +14,7 @@ or the context manager for a sandbox of your own (other size, real RMS rate limi
         ...
 
 ``fast=True`` lifts the rate limits to 1000 req/s, sends no Retry-After and makes the
-"timeout" fault hold for 1 s, so tests stay quick; benchmarks use ``fast=False``.
+"timeout" fault hold for 1.5 s, so tests stay quick; benchmarks use ``fast=False``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from zaiko_xl.sandbox.config import SandboxConfig, jst_now
 from zaiko_xl.sandbox.seed import build_state
 from zaiko_xl.sandbox.server import SandboxServer
 
-FAST = {"rates": {"*": 1000.0}, "retry_after_s": None, "hang_s": 1.0}
+FAST = {"rates": {"*": 1000.0}, "retry_after_s": None, "hang_s": 1.5}
 _DEFAULTS = {"search_cap": 15_000, "disabled_functions": [], "migrated": True, "orders_per_s": 0.0}
 
 

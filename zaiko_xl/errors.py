@@ -386,8 +386,9 @@ class PartialWrite(ApiError):
 
     code = "E309"
     message_ja = ("RMS への書き込みが途中で止まりました: {applied} 件反映済み、{not_applied} 件未反映。"
-                  "原因: {cause}")
-    message_en = "The write to RMS stopped part way: {applied} SKU(s) applied, {not_applied} not applied. Cause: {cause}"
+                  "原因: {cause_ja}")
+    message_en = ("The write to RMS stopped part way: {applied} SKU(s) applied, {not_applied} not applied. "
+                  "Cause: {cause_en}")
     hint_ja = "反映済みの SKU はそのままです。原因を直してから、未反映の分だけ再実行してください。"
     hint_en = "The applied SKUs stay as they are; fix the cause and send only the rest again."
 

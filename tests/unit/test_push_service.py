@@ -9,7 +9,7 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from tests.fakes import FakeClock, FakeRmsStock
+from tests.fakes import FakeRmsStock, FakeWallClock
 from zaiko_xl.adapters.push_journal import SqlitePushJournal
 from zaiko_xl.adapters.run_lock import FileRunLock
 from zaiko_xl.domain.guards import GuardLimits
@@ -37,7 +37,7 @@ def _plan(before: dict[str, int], target: dict[str, int]):
 
 @pytest.fixture
 def env(tmp_path):
-    clock = FakeClock()
+    clock = FakeWallClock()
     journal = SqlitePushJournal(tmp_path / "journal.sqlite")
     yield clock, journal, FileRunLock(tmp_path / "journal.sqlite.lock")
     journal.close()

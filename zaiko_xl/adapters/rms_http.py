@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import httpx
@@ -25,7 +25,7 @@ from zaiko_xl.adapters.rms_upsert import Snapshot, Upserter
 from zaiko_xl.adapters.rms_wire import ExpiryWire, InventoriesWire, InventoryWire, VariantListWire
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
-from zaiko_xl.domain.rms_codes import key_problem, manage_number_problem, normalise_manage_number
+from zaiko_xl.domain.rms_codes import is_valid_key, key_problem, manage_number_problem, normalise_manage_number
 from zaiko_xl.errors import ApiRejected, InvalidRmsCode, RangeTooCrowded
 
 
@@ -71,7 +71,9 @@ class HttpRmsClient:
 
     # ------------------------------------------------------------ RmsInventory
     def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
-        return stock_frame(self._bulk_get(keys))
+        # one frame per chunk: the parsing happens while the pacer would wait anyway
+        frames = [stock_frame(records) for records in self._bulk_get_chunks(keys)]
+        return pd.concat(frames, ignore_index=True) if frames else stock_frame([])
 
     def get_range(self, min_quantity: int, max_quantity: int) -> pd.DataFrame:
         params = {"minQuantity": str(min_quantity), "maxQuantity": str(max_quantity)}
@@ -125,16 +127,16 @@ class HttpRmsClient:
     # ------------------------------------------------------------ helpers
     def snapshots(self, keys: Sequence[RmsSkuKey]) -> dict[RmsSkuKey, Snapshot]:
         """(quantity, updated) per SKU that RMS has a record of (used to settle unknown writes)."""
-        return {RmsSkuKey(r.manage_number, r.variant_id): (r.quantity, r.updated) for r in self._bulk_get(keys)}
+        return {RmsSkuKey(r.manage_number, r.variant_id): (r.quantity, r.updated)
+                for records in self._bulk_get_chunks(keys) for r in records}
 
-    def _bulk_get(self, keys: Sequence[RmsSkuKey]) -> list[InventoryWire]:
+    def _bulk_get_chunks(self, keys: Sequence[RmsSkuKey]) -> Iterator[list[InventoryWire]]:
+        """bulk-get in chunks of 1000 (keys checked and de-duplicated first); the records per chunk."""
         wanted = list(dict.fromkeys(_checked(keys)))
-        records: list[InventoryWire] = []
         for start in range(0, len(wanted), ep.BULK_GET_MAX):
             chunk = wanted[start:start + ep.BULK_GET_MAX]
             body = {"inventories": [{"manageNumber": k.manage_number, "variantId": k.variant_id} for k in chunk]}
-            records.extend(self.transport.call(ep.BULK_GET, body=body).parse(InventoriesWire).inventories)
-        return records
+            yield self.transport.call(ep.BULK_GET, body=body).parse(InventoriesWire).inventories
 
     def _send_bulk(self, changes: Sequence[StockChange], mode: UpsertMode) -> None:
         body = {"inventories": [{"manageNumber": c.key.manage_number, "variantId": c.key.variant_id,
@@ -157,8 +159,14 @@ def _folded(changes: Sequence[StockChange]) -> list[StockChange]:
 
 def _checked(keys: Sequence[RmsSkuKey]) -> list[RmsSkuKey]:
     """Keys as RMS stores them; E307 (nothing sent) if any would be refused."""
-    folded = [_fold(k) for k in keys]
-    problems = [(k, p) for k in folded if (p := key_problem(k))]
+    folded, problems = [], []
+    for key in keys:
+        manage_number = key.manage_number.lower()
+        if manage_number != key.manage_number:
+            key = RmsSkuKey(manage_number, key.variant_id)
+        if not is_valid_key(manage_number, key.variant_id) and (problem := key_problem(key)):
+            problems.append((key, problem))
+        folded.append(key)
     if problems:
         key, first = problems[0]
         raise InvalidRmsCode(sku=str(key), detail_ja=first.detail_ja, detail_en=first.detail_en,

@@ -87,7 +87,7 @@ class _Retriable:
 
 def esa_header(service_secret: str, license_key: str) -> str:
     """``ESA base64(serviceSecret:licenseKey)`` (rms-api.md §1)."""
-    return "ESA " + b64encode(f"{service_secret}:{license_key}".encode("ascii")).decode("ascii")
+    return "ESA " + b64encode(f"{service_secret}:{license_key}".encode()).decode("ascii")
 
 
 class RmsTransport:
@@ -115,7 +115,7 @@ class RmsTransport:
                 return outcome
             wait = budget.next_wait(outcome.retry_after)
             if wait is None:
-                raise ApiUnavailable(endpoint=ep.function, detail=f"{outcome.detail} ({budget.failures} tries)")
+                raise ApiUnavailable(endpoint=ep.function, detail=f"{outcome.detail} ({budget.failures} tries).")
             self._clock.sleep(wait)
 
     def _send_once(self, ep: Endpoint, url: str, content: bytes | None, headers: dict[str, str],

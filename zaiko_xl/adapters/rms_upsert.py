@@ -15,7 +15,8 @@ The unknown-outcome rule (also in the README):
    RELATIVE and ``after.quantity == before.quantity + delta`` (and ``after != before``) -> applied;
    anything else -> still unknown (something else, e.g. an order, changed the record too):
    never resent; the call stops with E306 naming those SKUs.
-5. A 4xx rejection is read back as well, so a partly applied batch is reported, never hidden.
+5. A 4xx rejection is read back as well: a SKU that holds exactly the value of the write is
+   reported as applied, so a partly applied batch is never hidden.
 6. Later batches are not sent after a failure; E309 reports what was applied and what was not.
 
 Residual risk: RMS could apply a timed-out request *after* our read-back; ``settle_s``
@@ -143,7 +144,8 @@ class Upserter:
         unknown = set(exc.context.get("unknown_keys", [])) if isinstance(exc, WriteOutcomeUnknown) else set()
         not_applied = [str(c.key) for c in changes if str(c.key) not in done | unknown]
         if tally.applied and not isinstance(exc, WriteOutcomeUnknown):
-            return PartialWrite(applied=len(done), not_applied=len(not_applied), cause=exc.render(),
+            return PartialWrite(applied=len(done), not_applied=len(not_applied), cause_ja=exc.render("ja"),
+                                cause_en=exc.render("en"),
                                 applied_keys=sorted(done), not_applied_keys=not_applied, error=exc)
         exc.context.update(applied=len(done), applied_keys=sorted(done), not_applied_keys=not_applied)
         return exc
@@ -168,7 +170,7 @@ class Upserter:
                 tally.resent += len(pending)
                 self._clock.sleep(wait)
                 continue
-            except ApiError as exc:
+            except ApiRejected as exc:
                 self._report_partial_rejection(pending, mode, before, tally)
                 raise _name_rejected_sku(exc, pending, self._endpoint) from exc
             tally.applied.extend(c.key for c in pending)
@@ -177,7 +179,12 @@ class Upserter:
     def _settle_unknown(self, pending: Sequence[StockChange], mode: UpsertMode, before: Mapping[RmsSkuKey, Snapshot],
                         tally: _Tally, detail: str) -> list[StockChange]:
         self._clock.sleep(self._settle_s)
-        after = self._read([c.key for c in pending])
+        try:
+            after = self._read([c.key for c in pending])
+        except ApiError as exc:  # cannot read back: every SKU of the batch stays unknown
+            raise WriteOutcomeUnknown(endpoint=self._endpoint.function, sku=_name(pending),
+                                      detail=f"{detail}; reading back failed: {exc.render('en')}",
+                                      unknown_keys=[str(c.key) for c in pending], not_applied_keys=[]) from exc
         tally.read_backs += 1
         applied, untouched, unknown = settle(pending, mode, before, after)
         tally.applied.extend(c.key for c in applied)
@@ -189,18 +196,15 @@ class Upserter:
 
     def _report_partial_rejection(self, pending: Sequence[StockChange], mode: UpsertMode,
                                   before: Mapping[RmsSkuKey, Snapshot], tally: _Tally) -> None:
-        """RMS refused the batch: read back so that anything it applied anyway is reported."""
+        """RMS refused the batch (so by default nothing was applied): read back, and report any
+        SKU that nevertheless holds exactly the value this write would have given it."""
         try:
             after = self._read([c.key for c in pending])
         except ApiError:
             return  # the rejection itself is what we report; the read-back is best effort
         tally.read_backs += 1
-        applied, _untouched, unknown = settle(pending, mode, before, after)
+        applied, _untouched, _changed_by_others = settle(pending, mode, before, after)
         tally.applied.extend(c.key for c in applied)
-        if unknown:
-            raise WriteOutcomeUnknown(endpoint=self._endpoint.function, sku=_name(unknown),
-                                      detail="RMS refused the batch but some records changed",
-                                      unknown_keys=[str(c.key) for c in unknown], not_applied_keys=[])
 
 
 def _name(changes: Sequence[StockChange]) -> str:

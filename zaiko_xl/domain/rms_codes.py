@@ -60,6 +60,15 @@ def variant_id_problem(value: str) -> CodeProblem | None:
     return _code_problem("variantId", value, VARIANT_ID_PATTERN, "a-z A-Z 0-9 - _")
 
 
+_FAST_MANAGE_NUMBER = re.compile(rf"[a-z0-9_\-]{{1,{MAX_CODE_BYTES}}}")
+_FAST_VARIANT_ID = re.compile(rf"[A-Za-z0-9_\-]{{1,{MAX_CODE_BYTES}}}")
+
+
+def is_valid_key(manage_number: str, variant_id: str) -> bool:
+    """Fast check of a folded pair (ASCII-only patterns, so characters == bytes)."""
+    return bool(_FAST_MANAGE_NUMBER.fullmatch(manage_number) and _FAST_VARIANT_ID.fullmatch(variant_id))
+
+
 def key_problem(key: RmsSkuKey) -> CodeProblem | None:
     """The first problem of a (manageNumber, variantId) pair, or None."""
     return manage_number_problem(key.manage_number) or variant_id_problem(key.variant_id)

@@ -28,6 +28,10 @@ _HTML = ("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gat
          "<p>The proxy server received an invalid response.</p></body></html>")
 
 
+_MAINTENANCE = ("<html><head><title>RMS メンテナンス中 / Maintenance</title></head>"
+                "<body><p>ただいまメンテナンス中です。</p></body></html>")
+
+
 class DropConnection(Exception):
     """Raised after a response has started: the server closes the connection mid-answer."""
 
@@ -83,6 +87,8 @@ def _fault_response(state: SandboxState, fault: FaultRule) -> Response:
         return errors_response(429, "SANDBOX_RATE_LIMIT", "Too many requests.", after)
     if fault.kind == "html":
         return Response(_HTML, status_code=502, media_type="text/html")
+    if fault.kind == "maintenance":
+        return Response(_MAINTENANCE, status_code=200, media_type="text/html")
     return _Dropped()
 
 

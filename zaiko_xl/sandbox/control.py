@@ -1,6 +1,7 @@
 """``/_sandbox`` control endpoints: inspect the state; set faults, license, stock, limits; place orders.
 
-They need no credentials and are never rate limited or faulted (they are not RMS).
+They need no credentials and are never rate limited or faulted (they are not RMS). They are
+``async`` so that they run on the server's event loop, never alongside an API call.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from zaiko_xl.sandbox.faults import FaultRule
 from zaiko_xl.sandbox.inventory import iso
 from zaiko_xl.sandbox.orders import order_time
 from zaiko_xl.sandbox.seed import seed_data, seed_state
-from zaiko_xl.sandbox.state import Line, OutOfStock, SandboxState
+from zaiko_xl.sandbox.state import Counters, Line, OutOfStock, SandboxState
 
 router = APIRouter(prefix="/_sandbox")
 
@@ -78,7 +79,7 @@ def _state(request: Request) -> SandboxState:
 
 
 @router.get("/state")
-def state_view(request: Request, inventory: bool = True, orders: bool = True) -> dict[str, Any]:
+async def state_view(request: Request, inventory: bool = True, orders: bool = True) -> dict[str, Any]:
     state = _state(request)
     with state.lock:
         view: dict[str, Any] = {
@@ -107,18 +108,18 @@ def _order_view(order: Any) -> dict[str, Any]:
 
 
 @router.post("/reset")
-def reset(request: Request, body: ResetBody) -> dict[str, Any]:
+async def reset(request: Request, body: ResetBody) -> dict[str, Any]:
     """Reseed stock and orders; clear faults, counters and rate windows (the config stays)."""
     state = _state(request)
     seed_state(state, *seed_data(body.skus, body.seed, state.now()))
     state.faults.set([], 0)
-    state.counters.__init__()  # type: ignore[misc]
+    state.counters = Counters()
     state.limiter.reset()
     return {"skus": len(state.inventory), "orders": len(state.orders)}
 
 
 @router.put("/faults")
-def set_faults(request: Request, body: FaultsBody) -> dict[str, Any]:
+async def set_faults(request: Request, body: FaultsBody) -> dict[str, Any]:
     try:
         rules = [FaultRule(**rule) for rule in body.rules]
     except (TypeError, ValueError) as exc:
@@ -128,13 +129,13 @@ def set_faults(request: Request, body: FaultsBody) -> dict[str, Any]:
 
 
 @router.delete("/faults")
-def clear_faults(request: Request) -> dict[str, Any]:
+async def clear_faults(request: Request) -> dict[str, Any]:
     _state(request).faults.set([], 0)
     return _state(request).faults.describe()
 
 
 @router.put("/license")
-def set_license(request: Request, body: LicenseBody) -> dict[str, Any]:
+async def set_license(request: Request, body: LicenseBody) -> dict[str, Any]:
     state = _state(request)
     with state.lock:
         if body.expiry is not None:
@@ -144,7 +145,7 @@ def set_license(request: Request, body: LicenseBody) -> dict[str, Any]:
 
 
 @router.put("/stock")
-def set_stock(request: Request, body: StockBody) -> dict[str, Any]:
+async def set_stock(request: Request, body: StockBody) -> dict[str, Any]:
     state = _state(request)
     with state.lock:
         if body.replace:
@@ -155,7 +156,7 @@ def set_stock(request: Request, body: StockBody) -> dict[str, Any]:
 
 
 @router.put("/config")
-def set_config(request: Request, body: ConfigBody) -> dict[str, Any]:
+async def set_config(request: Request, body: ConfigBody) -> dict[str, Any]:
     state = _state(request)
     with state.lock:
         changes = body.model_dump(exclude_unset=True)  # only what the caller named
@@ -168,7 +169,7 @@ def set_config(request: Request, body: ConfigBody) -> dict[str, Any]:
 
 
 @router.post("/orders")
-def place_order(request: Request, body: OrderBody) -> dict[str, Any]:
+async def place_order(request: Request, body: OrderBody) -> dict[str, Any]:
     state = _state(request)
     lines = [Line(li.manageNumber.lower(), li.variantId, li.units) for li in body.lines]
     with state.lock:
@@ -180,7 +181,7 @@ def place_order(request: Request, body: OrderBody) -> dict[str, Any]:
 
 
 @router.post("/orders/{number}/{action}")
-def order_action(request: Request, number: str, action: str) -> dict[str, Any]:
+async def order_action(request: Request, number: str, action: str) -> dict[str, Any]:
     state = _state(request)
     actions = {"cancel": state.cancel_order, "ship": state.ship_order, "return": state.return_order}
     if action not in actions:

@@ -8,7 +8,8 @@ page, as a proxy sends), ``latency`` (adds ``latency_s``, then serves normally),
 ``timeout`` (applies the request, then holds the answer for ``hang_s``: the client times
 out *after* the write was applied), ``drop`` (connection dropped before anything is
 applied), ``drop_after_write`` (applied, then dropped), ``malformed`` (200 with broken
-JSON), ``extra_fields`` (valid answer with unknown fields added).
+JSON), ``maintenance`` (200 with an HTML maintenance page instead of JSON),
+``extra_fields`` (valid answer with unknown fields added).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import threading
 from collections import deque
 from dataclasses import asdict, dataclass
 
-KINDS = ("5xx", "503", "429", "html", "latency", "timeout", "drop", "drop_after_write", "malformed", "extra_fields")
-BEFORE_HANDLER = ("5xx", "503", "429", "html", "drop")  # answered without touching the state
+KINDS = ("5xx", "503", "429", "html", "maintenance", "latency", "timeout", "drop", "drop_after_write", "malformed",
+         "extra_fields")
+BEFORE_HANDLER = ("5xx", "503", "429", "html", "maintenance", "drop")  # answered without touching the state
 
 
 @dataclass

@@ -27,6 +27,9 @@ class _HideDroppedConnections(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], DropConnection))
 
 
+_HIDE_DROPPED = _HideDroppedConnections()
+
+
 class SandboxServer:
     """uvicorn serving the sandbox app on a loopback socket, plus the shopper thread."""
 
@@ -43,7 +46,7 @@ class SandboxServer:
                                 timeout_graceful_shutdown=1, timeout_keep_alive=30)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
-        logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
+        logging.getLogger("uvicorn.error").addFilter(_HIDE_DROPPED)  # adding the same filter twice is a no-op
 
     @property
     def base_url(self) -> str:
