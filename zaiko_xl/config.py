@@ -89,7 +89,7 @@ class ReconcileSettings(_Section):
 
 
 class ChannelRule(_Section):
-    """How much of a SKU's sellable stock one channel shows (data-contracts.md §5)."""
+    """How much of a SKU's sellable stock one channel shows (data-contracts.md §8)."""
 
     channel: Literal["rakuten", "yahoo", "amazon", "other"]
     share: float = Field(1.0, ge=0, le=1)  # of sellable stock

@@ -40,7 +40,7 @@ def explode_bom(bom: pd.DataFrame) -> pd.DataFrame:
     bom = _validated(bom)
     _check_cycles(bom)
     set_skus = pd.Index(bom["set_sku"].unique())
-    leaves, frontier = [], bom
+    leaves, frontier = [bom.iloc[:0]], bom
     while not frontier.empty:
         nested = frontier["component_sku"].isin(set_skus)
         leaves.append(frontier[~nested])

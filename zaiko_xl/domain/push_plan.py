@@ -1,6 +1,6 @@
 """The push plan: what RMS should show per SKU, and which RMS values change (pure).
 
-Rules (data-contracts.md §5 and §6):
+Rules (data-contracts.md §8 and §9):
 
 * pool = ``on_hand - A - buffer`` per leaf SKU (予約 items add pending inbound; 取り寄せ items
   add their backorder allowance), never below 0;

@@ -34,8 +34,8 @@ _DASHES = ("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\u02d7\u2796\ufe58\u
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters, BOM
 _TRANSLATION = {**{ord(c): "-" for c in _DASHES}, **{ord(c): None for c in _INVISIBLE}}
 
-_MANAGE_NUMBER_CHARS = re.compile(r"[A-Za-z0-9_-]*")  # upper case is folded by RMS, not refused
-_VARIANT_ID_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+# Both fields: a-z A-Z 0-9 - _ (RMS folds an upper-case manageNumber instead of refusing it).
+_RMS_CHARS = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class Match(StrEnum):
@@ -103,7 +103,7 @@ def normalise_codes(codes: pd.Series, *, fold_case: bool = True) -> pd.Series:
 
 
 def rms_key(manage_number: str, variant_id: str) -> str:
-    """The one-string form of an RMS SKU key: folded manageNumber + ':' + variantId as is."""
+    """The one-string form of an RMS SKU key: normalised (folded) manageNumber + ':' + variantId as is."""
     return f"{normalise_code(manage_number)}{RMS_KEY_SEPARATOR}{variant_id}"
 
 
@@ -122,8 +122,7 @@ def rms_code_problem(code: str | None, field: RmsField) -> CodeProblem | None:
     """
     if code is None or (isinstance(code, float) and np.isnan(code)) or code == "":
         return CodeProblem.EMPTY
-    pattern = _MANAGE_NUMBER_CHARS if field is RmsField.MANAGE_NUMBER else _VARIANT_ID_CHARS
-    if not pattern.fullmatch(code):
+    if not _RMS_CHARS.fullmatch(code):
         return CodeProblem.BAD_CHARACTERS
     if len(code.encode("utf-8")) > RMS_CODE_MAX_BYTES:
         return CodeProblem.TOO_LONG
@@ -140,9 +139,8 @@ def rms_code_problems(frame: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for field in RmsField:
         codes = frame[field.value].astype("str")
-        pattern = (_MANAGE_NUMBER_CHARS if field is RmsField.MANAGE_NUMBER else _VARIANT_ID_CHARS).pattern
         empty = codes.isna() | (codes == "")
-        bad = ~empty & ~codes.str.fullmatch(pattern).fillna(False).astype(bool)
+        bad = ~empty & ~codes.str.fullmatch(_RMS_CHARS.pattern).fillna(False).astype(bool)
         long_ = ~empty & ~bad & (codes.str.len() > RMS_CODE_MAX_BYTES)
         problem = np.select([empty, bad, long_], [CodeProblem.EMPTY, CodeProblem.BAD_CHARACTERS,
                                                   CodeProblem.TOO_LONG], default="")
@@ -270,6 +268,7 @@ def _resolve(raw: _Lookup, skus: pd.Series, aliases: pd.DataFrame, norm_targets:
     take = ~exact & pd.notna(via_alias)
     sku[take], how[take] = via_alias[take], Match.MAPPING.value
 
+    norm_targets = norm_targets[~norm_targets["code"].isin(alias_clash["key"])]  # reported once, as 'mapping'
     norm_keys = normalise_codes(norm_targets["code"], fold_case=fold_case)
     norm_map, norm_clash = _unique_lookup(norm_keys, norm_targets["sku"])
     raw_norm = normalise_codes(raw.norm, fold_case=fold_case)

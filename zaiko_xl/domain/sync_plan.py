@@ -11,7 +11,7 @@ order line as open (allocated) when it was open at the previous cycle's read, or
 now, or is cancelled now and was unknown at the previous read (placed since), or was
 shipped after the warehouse file was written (the file still holds the unit).
 Each rule can only make RMS show fewer units than it could, for one cycle (never more):
-see docs/data-contracts.md §6.
+see docs/data-contracts.md §9.
 """
 
 from __future__ import annotations

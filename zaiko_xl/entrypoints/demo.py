@@ -1,20 +1,102 @@
 """`zaiko-xl demo`: the whole loop on a generated sample shop, as far as it is built.
 
-Steps so far: start the local RMS sandbox (seeded, RMS's rate limits, a shopper placing
-orders), pull RMS stock and orders from it. Each later part adds its step here.
+The demo is a list of steps (``STEPS``); each takes the shared :class:`DemoRun`, does one
+thing and adds lines to the summary. Later parts append their steps (pull from the
+sandbox, reconcile, reorder, push, kpi) to the list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from zaiko_xl.sample_shop import SampleShop
 
-def run_demo(*, out: Path, skus: int, seed: int, console: Console) -> None:
-    """Generate the sample shop into ``out`` and run each built step, printing a summary."""
+WORKBOOK_NAME = "zaiko-demo.xlsx"
+SHOP_FOLDER = "shop"
+
+
+@dataclass
+class DemoRun:
+    """What the steps share: the options, the shop, what was written, the summary lines."""
+
+    out: Path
+    skus: int
+    seed: int
+    as_of: datetime
+    shop: SampleShop | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    workbook: Path | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    summary: list[tuple[str, str]] = field(default_factory=list)  # (label ja / en, value)
+    console: Any = None  # steps that print as they go (the RMS pull)
+
+
+def _generate(run: DemoRun) -> None:
+    from zaiko_xl.sample_shop import generate
+
+    shop = run.shop = generate(skus=run.skus, seed=run.seed, as_of=run.as_of)
+    sets = int(shop.items["is_set"].sum())
+    lines = shop.orders["channel"].value_counts()
+    run.summary += [
+        ("基準日時 / as of", f"{shop.as_of:%Y-%m-%d %H:%M} JST"),
+        ("SKU 数 / SKUs", f"{len(shop.items):,} (単品 singles {len(shop.items) - sets:,}, セット sets {sets:,})"),
+        ("商品数 / products", f"{shop.items['manage_number'].nunique():,}"),
+        ("仕入先 / suppliers", f"{len(shop.suppliers):,}"),
+        ("受注明細 (2年) / order lines (2 years)",
+         f"{len(shop.orders):,} (楽天 {lines.get('rakuten', 0):,}, Yahoo {lines.get('yahoo', 0):,}, "
+         f"Amazon {lines.get('amazon', 0):,})"),
+        ("未発送 / unshipped lines", f"{int((shop.orders['status'] == 'unshipped').sum()):,}"),
+        ("台帳の移動 / ledger movements", f"{len(shop.ledger):,}"),
+        ("入荷予定 / pending inbound", f"{int(shop.inbound['received_at'].isna().sum()):,}"),
+    ]
+
+
+def _match_warehouse(run: DemoRun) -> None:
+    from zaiko_xl.domain.sku import match_warehouse_codes
+
+    shop = run.shop
+    leaf = shop.items[~shop.items["is_set"]]
+    drifted = int((~shop.warehouse["warehouse_code"].isin(leaf["warehouse_code"])).sum())
+    counts = match_warehouse_codes(shop.warehouse["warehouse_code"], leaf["sku"], shop.mapping).counts()
+    run.facts["warehouse_match"] = counts
+    run.summary += [
+        ("倉庫コードの表記ゆれ / drifted warehouse codes", f"{drifted:,} / {len(shop.warehouse):,}"),
+        ("倉庫コードの照合 / warehouse code matching",
+         f"完全一致 exact {counts['exact']:,}, 対応表 mapping {counts['mapping']:,}, "
+         f"正規化 normalised {counts['normalised']:,}, 不一致 unmatched {counts['unmatched']:,}"),
+        ("対応表の行 / mapping rows", f"{len(shop.mapping):,}"),
+    ]
+
+
+def _write_files(run: DemoRun) -> None:
+    from zaiko_xl.sample_shop import write_files
+
+    run.files = write_files(run.shop, run.out / SHOP_FOLDER)
+    run.summary.append(("ファイル / files", f"{run.out / SHOP_FOLDER}: {', '.join(run.files)}"))
+
+
+def _write_workbook(run: DemoRun) -> None:
+    from zaiko_xl.adapters.demo_workbook import write_demo_workbook
+
+    shop = run.shop
+    run.workbook = write_demo_workbook(
+        run.out / WORKBOOK_NAME, items=shop.items, warehouse=shop.warehouse, rms_stock=shop.rms_stock,
+        orders=shop.orders, ledger=shop.ledger, mapping=shop.mapping, bom=shop.bom, set_rules=shop.set_rules,
+        as_of=shop.as_of)
+    run.summary.append(("ブック / workbook", str(run.workbook)))
+
+
+Step = Callable[[DemoRun], None]
+def _pull_rms(run: DemoRun) -> None:
+    """Start the local RMS sandbox (seeded, RMS's rate limits, a shopper) and pull stock and orders."""
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints.rms_output import render_pull
@@ -23,14 +105,42 @@ def run_demo(*, out: Path, skus: int, seed: int, console: Console) -> None:
     from zaiko_xl.sandbox.server import SandboxServer
     from zaiko_xl.services.pull import pull_rms
 
-    out.mkdir(parents=True, exist_ok=True)
     config = SandboxConfig(orders_per_s=0.5)
-    with SandboxServer(build_state(config, skus=skus, seed=seed), seed=seed) as sandbox:
-        console.print(f"RMS サンドボックス / RMS sandbox: {sandbox.base_url} (SKU {skus}, seed {seed})")
-        settings = load_settings(out / "zaiko.toml", rms={
+    with SandboxServer(build_state(config, skus=run.skus, seed=run.seed), seed=run.seed) as sandbox:
+        run.console.print(f"RMS サンドボックス / RMS sandbox: {sandbox.base_url} (SKU {run.skus}, seed {run.seed})")
+        settings = load_settings(run.out / "zaiko.toml", rms={
             "base_url": sandbox.base_url, "service_secret": config.service_secret, "license_key": config.license_key})
         with bootstrap.build_rms_client(settings) as rms:
-            result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(out / "zaiko.xlsm"),
-                              now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
-                              warn_days=settings.rms.license_warn_days)
-    render_pull(result, console)
+            result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(
+                run.out / "zaiko.xlsm"), now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
+                warn_days=settings.rms.license_warn_days)
+    render_pull(result, run.console)
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("見本店舗を生成 / generate the sample shop", _generate),
+    ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
+    ("店舗のファイルを書き出し / write the shop's files", _write_files),
+    ("デモブックを作成 / write the demo workbook", _write_workbook),
+    ("RMS サンドボックスから取込 / pull from the RMS sandbox", _pull_rms),
+]
+
+
+def run_demo(*, out: Path, skus: int, seed: int, console: Console, as_of: datetime | None = None) -> DemoRun:
+    """Run every step of ``STEPS`` into ``out`` and print a short bilingual summary."""
+    from rich.table import Table
+
+    moment = as_of or datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None, second=0, microsecond=0)
+    out.mkdir(parents=True, exist_ok=True)
+    run = DemoRun(out=out, skus=skus, seed=seed, as_of=moment, console=console)
+    for label, step in STEPS:
+        with console.status(label):
+            step(run)
+        console.print(f"[green]✓[/] {label}")
+    table = Table(title="zaiko-xl デモ / demo", show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in run.summary:
+        table.add_row(label, value)
+    console.print(table)
+    return run
