@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.fakes import FakeComparisonSheet, FakeReconcileSources
-from tests.unit.test_reconcile_planted import frames_of
+from tests.unit.reconcile_rows import frames_of
 from zaiko_xl.adapters.journal_schema import MIGRATIONS, connect
 from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
 from zaiko_xl.domain.reconcile import ReconcileParams
@@ -105,3 +105,18 @@ def test_a_damaged_journal_gives_a_clear_error(tmp_path):
     with pytest.raises(JournalUnreadable) as err:
         SqliteReconcileHistory(path).previous(3)
     assert err.value.code == "E505" and str(path) in err.value.render()
+
+
+def test_a_later_migration_is_applied_once_to_an_existing_journal(tmp_path, monkeypatch):
+    import zaiko_xl.adapters.journal_schema as schema
+
+    path = tmp_path / "j.sqlite"
+    connect(path).close()
+    later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "a later part", "CREATE TABLE later_part (run_id TEXT PRIMARY KEY)"))
+    monkeypatch.setattr(schema, "MIGRATIONS", later)
+    for _ in range(2):
+        conn = schema.connect(path)
+        rows = conn.execute("SELECT version, description FROM schema_version ORDER BY version").fetchall()
+        conn.execute("INSERT OR IGNORE INTO later_part VALUES ('p1')")
+        conn.close()
+    assert rows[-1] == (later[-1][0], "a later part") and len(rows) == len(later)

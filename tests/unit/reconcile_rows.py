@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zaiko_xl.domain.reconcile_inputs import SourceFrames
+
 AS_OF = pd.Timestamp("2026-11-25 12:00")
 RMS_T = pd.Timestamp("2026-11-25 09:00")
 WH_T = pd.Timestamp("2026-11-25 11:30")
@@ -27,3 +29,9 @@ def frame(*rows: dict) -> pd.DataFrame:
     for col in ("wh_updated_at", "rms_updated"):
         df[col] = pd.to_datetime(df[col])
     return df
+
+
+def frames_of(shop) -> SourceFrames:
+    """The reconciliation frames of a sample shop."""
+    return SourceFrames(shop.items, shop.warehouse, shop.rms_stock, shop.ledger, shop.orders, shop.inbound,
+                        shop.bom, shop.set_rules)

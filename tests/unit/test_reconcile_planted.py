@@ -8,15 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.unit.reconcile_rows import frames_of
 from zaiko_xl.domain.reconcile import ReconcileParams, reconcile
-from zaiko_xl.domain.reconcile_inputs import SourceFrames, build_reconcile_input
+from zaiko_xl.domain.reconcile_inputs import build_reconcile_input
 from zaiko_xl.sample_shop._standin import consistent_shop
 from zaiko_xl.sample_shop.discrepancies import PLANTS, plant
-
-
-def frames_of(shop) -> SourceFrames:
-    return SourceFrames(shop.items, shop.warehouse, shop.rms_stock, shop.ledger, shop.orders, shop.inbound,
-                        shop.bom, shop.set_rules)
 
 
 def reconciled(seed: int, n: int = 600, share: float = 0.1) -> pd.DataFrame:

@@ -163,7 +163,7 @@ def test_a_delay_with_the_same_rms_update_in_the_last_n_pulls_becomes_a_split():
     history = _history(("遅延", RMS_T), ("遅延", RMS_T))
     row = reconcile(frame(single(**DELAYED)), params, history=history).iloc[0]
     assert (row["cause"], row["raw_cause"], row["kind"]) == ("分断", "遅延", "rms_behind_persistent")
-    assert row["evidence"].startswith("2 回前の取込から遅延が解消していません。RMS最終更新 11/25 09:00")
+    assert row["evidence"].startswith("遅延が 3 回連続で解消していません (連携の分断)。RMS最終更新 11/25 09:00")
     assert row["streak"] == 3
 
 

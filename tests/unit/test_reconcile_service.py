@@ -8,13 +8,12 @@ import pandas as pd
 import pytest
 
 from tests.fakes import FakeComparisonSheet, FakeReconcileHistory, FakeReconcileSources
+from tests.unit.reconcile_rows import frames_of
 from zaiko_xl.domain.reconcile import ReconcileParams
 from zaiko_xl.sample_shop._standin import consistent_shop
 from zaiko_xl.sample_shop.discrepancies import plant
 from zaiko_xl.services.reconcile import reconcile, reconcile_frames
 from zaiko_xl.services.reconcile_report import COMPARISON_COLUMNS
-
-from .test_reconcile_planted import frames_of
 
 DEFAULTS = ReconcileParams()
 

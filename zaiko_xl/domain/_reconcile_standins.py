@@ -23,6 +23,7 @@ import pandas as pd
 MATCHES = ("exact", "mapping", "normalised", "unmatched")
 _HYPHENS = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff70\u2043\ufe63\uff0d\u02d7\u2796]")
 _SPACES = re.compile(r"\s+")
+_PLAIN = re.compile(r"[\x00\x21-\x7e]*")  # printable ASCII without spaces, NUL-separated
 
 
 def normalise_code(code: str) -> str:
@@ -42,6 +43,9 @@ def _normalised(codes: np.ndarray, fold: Callable[[str], str]) -> list[str]:
     """``fold`` for many codes; plain ASCII codes take the fast path (lower case) with normalise_code."""
     if fold is not normalise_code:
         return [fold(c) for c in codes]
+    joined = "\x00".join(codes)
+    if joined.isascii() and not _SPACES.search(joined) and _PLAIN.fullmatch(joined):
+        return joined.lower().split("\x00") if len(codes) else []  # one pass for plain ASCII codes
     return [c.lower() if c.isascii() and c.isprintable() and " " not in c else normalise_code(c) for c in codes]
 
 

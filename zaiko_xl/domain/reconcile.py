@@ -204,8 +204,6 @@ def _suggest(x: dict[str, np.ndarray], kind: np.ndarray, cause: np.ndarray) -> n
 
 
 def _result(df: pd.DataFrame, x: dict[str, np.ndarray], raw_cause: np.ndarray, lag: np.ndarray) -> pd.DataFrame:
-    ints = lambda a: pd.array(np.where(np.isnan(a), None, a), dtype="Int64") \
-        if np.isnan(a).any() else pd.array(a.astype(np.int64), dtype="Int64")  # noqa: E731
     out = pd.DataFrame({
         "sku": x["sku"], "name": df["name"].fillna("").astype(str) if "name" in df else "",
         "group": df["group"].fillna("").astype(str) if "group" in df else "", "is_set": x["is_set"],
@@ -218,6 +216,12 @@ def _result(df: pd.DataFrame, x: dict[str, np.ndarray], raw_cause: np.ndarray, l
     })
     out["evidence"] = describe(x)
     return out[RESULT_COLUMNS]
+
+
+def ints(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Float array (NaN = unknown) -> Int64."""
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
 
 
 def _floats(df: pd.DataFrame, col: str) -> np.ndarray:

@@ -23,8 +23,8 @@ def describe(x: dict[str, np.ndarray]) -> np.ndarray:
         base = str(row["kind"]).removesuffix("_persistent")
         ja, en = _TEXT[base](row)
         if str(row["kind"]).endswith("_persistent"):
-            ja = f"{row['delay_streak']} 回前の取込から遅延が解消していません。{ja}"
-            en = f"the delay has not cleared for {row['delay_streak']} pulls; {en}"
+            ja = f"遅延が {row['delay_streak'] + 1} 回連続で解消していません (連携の分断)。{ja}"
+            en = f"the delay has not cleared in {row['delay_streak'] + 1} pulls in a row (a broken link); {en}"
         elif row["cause"] == "分断" and row["streak"] > 1:
             ja, en = f"{ja} ({row['streak']} 回連続)", f"{en} ({row['streak']} pulls in a row)"
         if base not in ("code_normalised", "orphan_code") and "normalised" in (row["wh_match"], row["rms_match"]):
@@ -43,6 +43,10 @@ class _Row:
 
     def __getitem__(self, key: str):
         return self._x[key][self._i]
+
+
+def _z(v: float) -> float:
+    return 0.0 if v != v else float(v)  # NaN -> 0
 
 
 def _n(v: float) -> str:
@@ -95,14 +99,14 @@ def _ledger_off(r: _Row) -> tuple[str, str]:
 
 def _set_double(r: _Row) -> tuple[str, str]:
     return (f"セットに割り当てた {int(r['taken'])} 個を単品にも表示 (RMS {_n(r['rms_quantity'])}、単品分 {_n(r['E'])})",
-            f"the {int(r['taken'])} units given to sets are also shown for the single "
+            f"units given to sets ({int(r['taken'])}) are also shown for the single "
             f"(RMS {_n(r['rms_quantity'])}, single's share {_n(r['E'])})")
 
 
 def _pending_parts(r: _Row) -> tuple[str, str]:
     parts = [(r["pending_inbound"], "入荷", "inbound"), (r["pending_returns"], "返品", "return"),
              (r["pending_cancels"], "キャンセル戻し", "cancellation return")]
-    shown = [(q, ja, en) for q, ja, en in parts if np.nan_to_num(q) != 0]
+    shown = [(q, ja, en) for q, ja, en in parts if _z(q) != 0]
     return "、".join(f"{ja} {_s(q)}" for q, ja, _ in shown), ", ".join(f"{en} {_s(q)}" for q, _, en in shown)
 
 
@@ -113,8 +117,8 @@ def _rms_unbooked(r: _Row) -> tuple[str, str]:
 
 
 def _behind(r: _Row) -> tuple[str, str]:
-    inbound, moved = np.nan_to_num(r["inbound_after_rms"]), np.nan_to_num(r["moved_after_rms"])
-    orders, change = np.nan_to_num(r["orders_after_rms"]), np.nan_to_num(r["alloc_change_after_rms"])
+    inbound, moved = _z(r["inbound_after_rms"]), _z(r["moved_after_rms"])
+    orders, change = _z(r["orders_after_rms"]), _z(r["alloc_change_after_rms"])
     parts = [(inbound, "入荷", "inbound"), (moved - inbound, "その他の入出庫", "other movements"),
              (-orders, "新規受注", "new orders"), (orders - change, "引当の解除", "allocations released")]
     shown = [(q, ja, en) for q, ja, en in parts if q != 0]

@@ -37,11 +37,13 @@ class StandinShop:
     as_of: datetime
 
 
-def consistent_shop(n_skus: int = 200, seed: int = 1, as_of: datetime = AS_OF) -> StandinShop:
-    """A consistent shop of ``n_skus`` SKUs (about 5% sets, some nested)."""
+def consistent_shop(n_skus: int = 200, seed: int = 1, as_of: datetime = AS_OF, *,
+                    set_share: float = 0.05, drift: float = 0.05) -> StandinShop:
+    """A consistent shop of ``n_skus`` SKUs (``set_share`` of them sets, some nested; ``drift`` of
+    the warehouse codes respelt)."""
     rng = np.random.default_rng(seed)
     t = pd.Timestamp(as_of)
-    n_sets = max(2, n_skus // 20)
+    n_sets = max(2, round(n_skus * set_share)) if set_share > 0 else 0
     singles = np.array([f"SKU-{i:06d}" for i in range(n_skus - n_sets)], dtype=object)
     sets = np.array([f"SET-{j:05d}" for j in range(n_sets)], dtype=object)
     bom, set_rules = _bom(rng, singles, sets)
@@ -50,7 +52,7 @@ def consistent_shop(n_skus: int = 200, seed: int = 1, as_of: datetime = AS_OF) -
     lines = _leaf_lines(orders, bom)
     inbound = _inbound(rng, singles, t)
     ledger, on_hand, allocated = _ledger(rng, singles, lines, inbound, t)
-    warehouse = _warehouse(rng, singles, on_hand, allocated, t)
+    warehouse = _warehouse(rng, singles, on_hand, allocated, t, drift)
     sellable = pd.Series(on_hand - allocated, index=singles).reindex(items["sku"]).fillna(0).to_numpy()
     units = allot_sets(items["sku"], sellable, bom, set_rules).units
     rms = pd.DataFrame({"manage_number": items["manage_number"], "variant_id": items["variant_id"],
@@ -60,13 +62,13 @@ def consistent_shop(n_skus: int = 200, seed: int = 1, as_of: datetime = AS_OF) -
 
 
 def _bom(rng: np.random.Generator, singles: np.ndarray, sets: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
+    rows: list[tuple[str, str, int]] = []
     for j, s in enumerate(sets):
         for c in rng.choice(singles, size=int(rng.integers(2, 4)), replace=False):
             rows.append((s, c, int(rng.integers(1, 3))))
         if j % 10 == 9:  # every tenth set nests the set before it
             rows.append((s, sets[j - 1], 1))
-    bom = pd.DataFrame(rows, columns=["set_sku", "component_sku", "quantity"])
+    bom = pd.DataFrame(rows, columns=["set_sku", "component_sku", "quantity"]).astype({"quantity": np.int64})
     caps = pd.array([None if rng.random() < 0.7 else int(rng.integers(1, 6)) for _ in sets], dtype="Int64")
     rules = pd.DataFrame({"set_sku": sets, "priority": rng.integers(1, 4, len(sets)), "cap": caps})
     return bom, rules
@@ -97,6 +99,8 @@ def _orders(rng: np.random.Generator, singles: np.ndarray, sets: np.ndarray, t: 
 
 
 def _leaf_lines(orders: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
+    if bom.empty:
+        return orders.copy()
     rec = pd.DataFrame([(s, c, q) for s, parts in explode_bom(bom).items() for c, q in parts.items()],
                        columns=["sku", "leaf", "per"])
     sets = orders.merge(rec, on="sku")
@@ -119,7 +123,7 @@ def _ledger(rng: np.random.Generator, singles: np.ndarray, lines: pd.DataFrame, 
             t: pd.Timestamp) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     idx = pd.Index(singles)
     pos = idx.get_indexer(lines["sku"])
-    qty = lines["quantity"].to_numpy()
+    qty = lines["quantity"].to_numpy(dtype=np.int64)
     shipped = lines["status"].isin(["shipped", "returned"]).to_numpy()
     returned = (lines["status"] == "returned").to_numpy()
     unshipped = (lines["status"] == "unshipped").to_numpy()
@@ -147,10 +151,10 @@ def _ledger(rng: np.random.Generator, singles: np.ndarray, lines: pd.DataFrame, 
 
 
 def _warehouse(rng: np.random.Generator, singles: np.ndarray, on_hand: np.ndarray, allocated: np.ndarray,
-               t: pd.Timestamp) -> pd.DataFrame:
+               t: pd.Timestamp, drift: float) -> pd.DataFrame:
     reserved = np.floor(allocated * rng.random(len(singles))).astype(np.int64)
     codes = singles.copy()
-    for i in np.flatnonzero(rng.random(len(singles)) < 0.05):
+    for i in np.flatnonzero(rng.random(len(singles)) < drift):
         codes[i] = _drift(str(codes[i]), int(rng.integers(0, 4)))
     return pd.DataFrame({"warehouse_code": codes, "on_hand": on_hand, "reserved": reserved,
                          "available": on_hand - reserved, "location": "A-01", "lot": "", "expiry": pd.NaT,
