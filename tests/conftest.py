@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.workbook_fixtures import built_template, workbook  # noqa: F401 (fixtures for the workbook tests)
+
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:

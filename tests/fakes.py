@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
+from zaiko_xl.adapters.columns import sheet
+from zaiko_xl.adapters.sheet_frames import resolve_update
 from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.reconcile_inputs import SourceFrames
 from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
 from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
 from zaiko_xl.errors import ApiRejected, InputError, RangeTooCrowded, RmsSkuRejected, WriteOutcomeUnknown
+from zaiko_xl.ports import SheetUpdate
 
 
 # ---------------------------------------------------------------- RMS client (issue 3)
@@ -315,3 +319,38 @@ class FakeProgress:
 def table(kind: str, rows: list[dict], source: str = "test.csv", warnings: tuple = ()) -> ImportedTable:
     """A small ImportedTable for fakes."""
     return ImportedTable(kind, pd.DataFrame(rows), source, warnings)
+
+
+# ---------------------------------------------------------------- workbook (issue 5)
+class FakeWorkbook:
+    """The Workbook port in memory: sheets by name -> rows and named cells.
+
+    Like the real workbook it refuses to write the user's sheets and unknown columns or cells
+    (the same check, ``resolve_update``), and reads back what was written with the index
+    starting at the sheet's first data row. It does not carry hand edits over.
+    Seed the user's sheets with ``user_rows``.
+    """
+
+    def __init__(self, user_rows: Mapping[str, pd.DataFrame] | None = None) -> None:
+        self.rows: dict[str, pd.DataFrame] = {sheet(k).name: v.copy() for k, v in (user_rows or {}).items()}
+        self.cells: dict[str, dict[str, Any]] = {}
+        self.writes = 0
+
+    def read_sheet(self, name: str) -> pd.DataFrame:
+        spec = sheet(name)
+        rows = self.rows.get(spec.name, pd.DataFrame(columns=list(spec.fields)))
+        out = rows.reindex(columns=list(spec.fields)).reset_index(drop=True)
+        out.index = pd.Index(range(spec.first_data_row, spec.first_data_row + len(out)), name="row")
+        return out
+
+    def read_cells(self, name: str) -> dict[str, Any]:
+        spec = sheet(name)
+        return {field: self.cells.get(spec.name, {}).get(field) for field in spec.cell_refs()}
+
+    def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame]) -> None:
+        checked = [resolve_update(name, value) for name, value in updates.items()]  # the real checks
+        for spec, update in checked:
+            if update.rows is not None:
+                self.rows[spec.name] = update.rows.copy()
+            self.cells.setdefault(spec.name, {}).update(update.cells)
+        self.writes += 1

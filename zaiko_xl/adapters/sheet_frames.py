@@ -9,38 +9,54 @@ required cell) with its sheet, row and column, in one error; nothing is returned
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.adapters.columns import TICK, Column, Kind, Sheet, column_letter, normalise_header
+from zaiko_xl.adapters.cell_values import CONVERTERS, EXCEL_ERRORS, EXPECTED, as_text
+from zaiko_xl.adapters.columns import TICK, Column, Kind, Owner, Sheet, column_letter, normalise_header, sheet
 from zaiko_xl.domain.edits import carry_hand_edits
-from zaiko_xl.errors import BadValue, InputProblems, MissingColumn, ZaikoError, where
+from zaiko_xl.errors import BadValue, InputProblems, MissingColumn, TableTooLarge, ZaikoError, where
+from zaiko_xl.ports import SheetUpdate
 
-EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!",
-                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
-TRUE_WORDS = frozenset({TICK, "〇", "o", "✓", "✔", "レ", "1", "true", "yes", "y", "はい", "済"})
-FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "いいえ", "-", "×"})
 MAX_REPORTED = 500  # problems listed one by one; the count covers all of them
 HEADER_SCAN_ROWS = 20  # a user's sheet may have a title above its header
+_ERROR_CODE = dict.fromkeys(EXCEL_ERRORS, 2)
+Problem = tuple[int, int, ZaikoError]  # (Excel row, column index, error): reported in sheet order
 
 
 # ---------------------------------------------------------------- writing
+def resolve_update(name: str, value: SheetUpdate | pd.DataFrame) -> tuple[Sheet, SheetUpdate]:
+    """The sheet and its update, checked against columns.py before anything is written.
+
+    Raises:
+        ValueError: a sheet the user owns, or a column or cell name not on the sheet (a bug in the caller).
+        TableTooLarge: more rows than the sheet's formats, validation and highlights cover.
+    """
+    spec = sheet(name)
+    if spec.owner is not Owner.ZAIKO:
+        raise ValueError(f"sheet {spec.name} belongs to the user; zaiko-xl never writes it")
+    update = value if isinstance(value, SheetUpdate) else SheetUpdate(rows=value)
+    unknown = sorted(set(update.cells) - set(spec.cell_refs()))
+    if update.rows is not None:
+        unknown += [c for c in update.rows.columns if c not in spec.fields]
+        if len(update.rows) > spec.max_rows:
+            raise TableTooLarge(sheet=spec.name, rows=len(update.rows), limit=spec.max_rows)
+    if unknown:
+        raise ValueError(f"not on sheet {spec.name}: {unknown}; names are in adapters/columns.py")
+    return spec, update
+
+
 def display_columns(spec: Sheet, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """field -> object array of what each cell shows (None for blank), for every column of ``spec``."""
-    unknown = [c for c in frame.columns if c not in spec.fields]
-    if unknown:
-        raise ValueError(f"columns not on sheet {spec.name}: {unknown}; add them to adapters/columns.py")
     n = len(frame)
     return {col.field: _display(col, frame[col.field]) if col.field in frame.columns else np.full(n, None, dtype=object)
             for col in spec.columns}
 
 
 def _display(col: Column, series: pd.Series) -> np.ndarray:
-    values = series.to_numpy(dtype=object, na_value=None)
+    values = series.to_numpy(dtype=object, na_value=None).copy()
     values[pd.isna(series).to_numpy()] = None
     if col.labels:
         labels = col.labels
@@ -48,7 +64,7 @@ def _display(col: Column, series: pd.Series) -> np.ndarray:
     if col.kind is Kind.BOOL:
         return np.array([_tick(v) for v in values], dtype=object)
     if col.kind is Kind.TEXT:
-        return np.array([v if v is None or isinstance(v, str) else _as_text(v) for v in values], dtype=object)
+        return np.array([v if v is None or isinstance(v, str) else as_text(v) for v in values], dtype=object)
     return values
 
 
@@ -95,14 +111,6 @@ def _tick(value: object) -> str | None:
     return TICK if value is not None and bool(value) else None
 
 
-def _as_text(value: object) -> str:
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value)
-
-
 # ---------------------------------------------------------------- reading
 def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str, first_row: int = 1) -> pd.DataFrame:
     """The sheet's table as a DataFrame (English field names; index = Excel row numbers).
@@ -118,18 +126,23 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
         MissingColumn, BadValue: one problem; InputProblems (E210): several, each listed.
     """
     header_at, positions, problems = _locate_header(spec, rows, file=file, first_row=first_row)
-    body = [list(r) for r in rows[header_at + 1:]]
-    excel_rows = np.arange(len(body)) + first_row + header_at + 1
-    raw = pd.DataFrame(body, dtype=object) if body else pd.DataFrame()
+    body = rows[header_at + 1:]
+    row_numbers = np.arange(len(body)) + first_row + header_at + 1
+    width = max((len(r) for r in body), default=0)
+    if any(len(r) != width for r in body):
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    raw = np.empty((len(body), width), dtype=object)
+    if body:
+        raw[:] = body
     out: dict[str, pd.Series] = {}
     for col in spec.columns:
-        if col.field not in positions or positions[col.field] >= raw.shape[1]:
+        if col.field not in positions or positions[col.field] >= width:
             out[col.field] = pd.Series([None] * len(body), dtype=object)
             continue
-        cells = raw[positions[col.field]].reset_index(drop=True)
-        out[col.field] = _convert(col, cells, problems, spec=spec, file=file, excel_rows=excel_rows)
+        cells = raw[:, positions[col.field]]
+        out[col.field] = _convert(col, cells, problems, spec=spec, file=file, row_numbers=row_numbers)
     frame = pd.DataFrame(out)
-    frame.index = pd.Index(excel_rows, name="row")
+    frame.index = pd.Index(row_numbers, name="row")
     if problems:
         _raise(problems, file)
     present = [c.field for c in spec.columns if c.field in positions]
@@ -137,7 +150,7 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
 
 
 def _locate_header(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
-                   first_row: int) -> tuple[int, dict[str, int], list[ZaikoError]]:
+                   first_row: int) -> tuple[int, dict[str, int], list[Problem]]:
     """Index of the header row within ``rows``, field -> column index, and missing-column problems."""
     wanted = {col.field: {normalise_header(h) for h in (col.header, *col.aliases)} for col in spec.columns}
     fixed = spec.header_row - first_row
@@ -149,8 +162,8 @@ def _locate_header(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
         found = _match_headers(rows[i], wanted)
         if len(found) > len(best_found):
             best, best_found = i, found
-    problems: list[ZaikoError] = [
-        MissingColumn(**where(file, spec.name, first_row + best), column_name=col.header)
+    problems: list[Problem] = [
+        (first_row + best, -1, MissingColumn(**where(file, spec.name, first_row + best), column_name=col.header))
         for col in spec.columns if col.required and col.field not in best_found
     ]
     return best, best_found, problems
@@ -166,112 +179,43 @@ def _match_headers(row: Sequence[object], wanted: dict[str, set[str]]) -> dict[s
     return found
 
 
-def _convert(col: Column, cells: pd.Series, problems: list[ZaikoError], *, spec: Sheet, file: str,
-             excel_rows: np.ndarray) -> pd.Series:
-    blank = cells.isna() | cells.map(lambda v: isinstance(v, str) and not v.strip())
-    errors = cells.isin(EXCEL_ERRORS) & ~blank
+def _convert(col: Column, cells: np.ndarray, problems: list[Problem], *, spec: Sheet, file: str,
+             row_numbers: np.ndarray) -> pd.Series:
+    """One column to its kind; every error value, unconvertible value and missing required value is a problem."""
+    blank, errors = _blank_and_errors(cells)
     good = ~blank & ~errors
     if col.labels:
         back = {shown: stored for stored, shown in col.labels.items()}
-        cells = cells.map(lambda v: back.get(v, v) if isinstance(v, str) else v)
-    values, bad = _CONVERTERS[col.kind](cells.where(good, None), good)
-    for i in np.flatnonzero(errors.to_numpy()):
-        _add(problems, file, spec, excel_rows[i], col, cells.iloc[i], "Excel のエラー値", "an Excel error value")
-    for i in np.flatnonzero(bad.to_numpy()):
-        _add(problems, file, spec, excel_rows[i], col, cells.iloc[i], *_EXPECTED[col.kind])
+        cells = np.array([back.get(v, v) if type(v) is str else v for v in cells], dtype=object)
+    usable = np.where(good, cells, None)
+    values, bad = CONVERTERS[col.kind](usable, good)
+    for i in np.flatnonzero(errors):
+        _add(problems, file, spec, row_numbers[i], col, cells[i], "Excel のエラー値", "an Excel error value")
+    for i in np.flatnonzero(bad):
+        _add(problems, file, spec, row_numbers[i], col, cells[i], *EXPECTED[col.kind])
     if col.required:
-        for i in np.flatnonzero(blank.to_numpy()):
-            _add(problems, file, spec, excel_rows[i], col, "", "空欄は使えません", "must not be blank")
+        for i in np.flatnonzero(blank):
+            _add(problems, file, spec, row_numbers[i], col, "", "空欄は使えません", "must not be blank")
     return values
 
 
-def _add(problems: list[ZaikoError], file: str, spec: Sheet, row: int, col: Column, value: object,
+def _blank_and_errors(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of blank cells (None, "", spaces) and of Excel error values, in one pass."""
+    codes = np.fromiter(((1 if v is None else 0) if type(v) is not str
+                         else 1 if not v or v.isspace() else _ERROR_CODE.get(v, 0) for v in cells),
+                        dtype=np.int8, count=len(cells))
+    return codes == 1, codes == 2
+
+
+def _add(problems: list[Problem], file: str, spec: Sheet, row: int, col: Column, value: object,
          ja: str, en: str) -> None:
-    problems.append(BadValue(**where(file, spec.name, int(row), col.header), value=value, detail_ja=ja, detail_en=en))
+    error = BadValue(**where(file, spec.name, int(row), col.header), value=value, detail_ja=ja, detail_en=en)
+    problems.append((int(row), spec.fields.index(col.field), error))
 
 
-def _raise(problems: list[ZaikoError], file: str) -> None:
-    if len(problems) == 1:
-        raise problems[0]
-    raise InputProblems(file=file, count=len(problems), problems=problems[:MAX_REPORTED])
-
-
-# Each converter takes the cells (None where blank or error) and the mask of cells to convert;
-# it returns the converted column and the mask of cells it could not convert.
-def _numbers(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = cells.map(lambda v: _clean_number_text(v) if isinstance(v, str) else v)
-    text = text.map(lambda v: None if isinstance(v, bool) else v)
-    numbers = pd.to_numeric(text, errors="coerce")
-    return numbers.astype(float), good & numbers.isna()
-
-
-def _clean_number_text(text: str) -> object:
-    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    if cleaned.endswith("%"):
-        try:
-            return float(cleaned[:-1]) / 100
-        except ValueError:
-            return cleaned
-    return cleaned
-
-
-def _ints(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    numbers, bad = _numbers(cells, good)
-    fractional = numbers.notna() & (numbers != numbers.round())
-    bad = bad | fractional
-    whole = numbers.where(~fractional)
-    values = whole.astype("Int64") if whole.isna().any() else whole.astype("int64")
-    return values, bad
-
-
-def _times(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    def one(value: object) -> object:
-        if value is None or isinstance(value, datetime | date):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2_958_466:
-            return (pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(value))).round("s")
-        try:
-            return pd.Timestamp(unicodedata.normalize("NFKC", str(value)).strip())
-        except (ValueError, TypeError):
-            return pd.NaT
-
-    stamps = pd.to_datetime(cells.map(one), errors="coerce")
-    return stamps.astype("datetime64[ns]"), good & stamps.isna()
-
-
-def _dates(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    stamps, bad = _times(cells, good)
-    return stamps.dt.normalize(), bad
-
-
-def _bools(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    def one(value: object) -> object:
-        if value is None or isinstance(value, bool):
-            return bool(value)
-        word = unicodedata.normalize("NFKC", str(value)).strip().casefold()
-        if isinstance(value, int | float):
-            word = str(int(value)) if float(value).is_integer() else word
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
-
-    flags = cells.map(one)
-    return flags.fillna(False).astype(bool), good & flags.isna()
-
-
-def _texts(cells: pd.Series, good: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = cells.map(lambda v: v if v is None or isinstance(v, str) else _as_text(v))
-    return text.astype("str").where(text.notna(), None), good & False
-
-
-_CONVERTERS = {
-    Kind.TEXT: _texts, Kind.INT: _ints, Kind.FLOAT: _numbers, Kind.PERCENT: _numbers,
-    Kind.DATE: _dates, Kind.DATETIME: _times, Kind.BOOL: _bools,
-}
-_EXPECTED = {
-    Kind.TEXT: ("文字", "text"),
-    Kind.INT: ("整数を入力してください", "expected a whole number"),
-    Kind.FLOAT: ("数値を入力してください", "expected a number"),
-    Kind.PERCENT: ("数値または % を入力してください", "expected a number or a percentage"),
-    Kind.DATE: ("日付を入力してください (例 2026/11/26)", "expected a date, e.g. 2026-11-26"),
-    Kind.DATETIME: ("日時を入力してください (例 2026/11/26 10:00)", "expected a date and time, e.g. 2026-11-26 10:00"),
-    Kind.BOOL: (f"{TICK} または空欄にしてください", f"expected {TICK} or blank"),
-}
+def _raise(problems: list[Problem], file: str) -> None:
+    """One problem as itself; several as InputProblems (E210), in sheet order (row, then column)."""
+    ordered = [error for _, _, error in sorted(problems, key=lambda p: (p[0], p[1]))]
+    if len(ordered) == 1:
+        raise ordered[0]
+    raise InputProblems(file=file, count=len(ordered), problems=ordered[:MAX_REPORTED])

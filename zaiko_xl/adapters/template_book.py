@@ -239,6 +239,7 @@ def _kpi_charts(wb: Workbook, ws: Worksheet, spec: Sheet) -> None:
                           "values": f"={name}!${letter}${first}:${letter}${last}", "marker": {"type": "circle"}})
     trend.set_title({"name": "欠品率・受注後キャンセル率 / Stockout and cancel rates"})
     trend.set_y_axis({"num_format": "0%"})
+    trend.set_x_axis({"date_axis": True, "num_format": "m/d", "num_font": {"rotation": -45}})
     trend.show_blanks_as("gap")
     ws.insert_chart("M2", trend, {"x_scale": 1.4, "y_scale": 1.1})
     grid = spec.grids[0]

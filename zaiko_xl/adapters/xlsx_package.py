@@ -7,9 +7,11 @@ chain that must forget cells of rewritten sheets, and the Excel error cells of a
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -24,6 +26,10 @@ WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
 CALC_CHAIN = "xl/calcChain.xml"
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_SI = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.S)
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_TEXT = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _CALC_CELL = re.compile(r"<c\b([^>]*?)/>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _ERROR_CELL = re.compile(
@@ -89,3 +95,25 @@ def error_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
     if b't="e"' not in data:
         return {}
     return {split_ref(ref.decode()): value.decode() for ref, value in _ERROR_CELL.findall(data)}
+
+
+def text_of(xml: str) -> str:
+    """The visible text of an ``<si>`` or ``<is>`` body (rich-text runs joined, furigana left out)."""
+    return html.unescape("".join(t or "" for t in _TEXT.findall(_PHONETIC.sub("", xml))))
+
+
+def shared_strings(zf: zipfile.ZipFile) -> Callable[[int], str]:
+    """Index -> text of the shared-string table, parsed lazily only as far as asked."""
+    if SHARED_STRINGS not in zf.namelist():
+        return lambda index: ""
+    found: list[str] = []
+    matches = _SI.finditer(zf.read(SHARED_STRINGS).decode("utf-8"))
+
+    def lookup(index: int) -> str:
+        for match in matches:
+            found.append(text_of(match.group(1) or ""))
+            if len(found) > index:
+                break
+        return found[index] if index < len(found) else ""
+
+    return lookup

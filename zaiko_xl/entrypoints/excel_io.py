@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from zaiko_xl.adapters.columns import DASHBOARD, Owner, Sheet, sheet
-from zaiko_xl.adapters.sheet_frames import excel_rows, frame_from_rows, with_hand_edits
+from zaiko_xl.adapters.columns import DASHBOARD, Sheet, sheet
+from zaiko_xl.adapters.sheet_frames import excel_rows, frame_from_rows, resolve_update, with_hand_edits
 from zaiko_xl.config import CONFIG_FILE_NAME, Settings, load_settings
 from zaiko_xl.errors import SheetMissing, ZaikoError
 from zaiko_xl.ports import SheetUpdate
@@ -45,10 +45,9 @@ class XlwingsWorkbook:
         self.book = book
 
     def _sheet(self, spec: Sheet) -> Any:
-        try:
-            return self.book.sheets[spec.name]
-        except Exception as exc:  # xlwings raises its own or a COM error for a missing sheet
-            raise SheetMissing(file=self.book.name, sheet=spec.name) from exc
+        if spec.name not in [s.name for s in self.book.sheets]:
+            raise SheetMissing(file=self.book.name, sheet=spec.name)
+        return self.book.sheets[spec.name]
 
     def read_sheet(self, name: str) -> pd.DataFrame:
         spec = sheet(name)
@@ -63,11 +62,7 @@ class XlwingsWorkbook:
         return {field: sht.range(ref).value for field, (ref, _kind) in spec.cell_refs().items()}
 
     def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame]) -> None:
-        for name, value in updates.items():
-            spec = sheet(name)
-            if spec.owner is not Owner.ZAIKO:
-                raise ValueError(f"sheet {spec.name} belongs to the user; zaiko-xl never writes it")
-            update = value if isinstance(value, SheetUpdate) else SheetUpdate(rows=value)
+        for spec, update in [resolve_update(name, value) for name, value in updates.items()]:
             with _unprotected(self._sheet(spec)) as sht:
                 if update.rows is not None:
                     rows, _kept = with_hand_edits(spec, update.rows, lambda n=spec.name: self.read_sheet(n))

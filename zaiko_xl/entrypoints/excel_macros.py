@@ -8,10 +8,15 @@ here runs on Linux (xlwings needs Excel); tests check that every macro names a f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import xlwings as xw
 
-from zaiko_xl.entrypoints.excel_io import excel_run
+from zaiko_xl.entrypoints.excel_io import ExcelRun, excel_run
 from zaiko_xl.services import workbook_buttons as services
+from zaiko_xl.services.workbook_buttons import PushPlanSummary, RunSummary
+
+CANCELLED = "送信を取り消しました (何も送っていません) / Cancelled; nothing was sent."
 
 
 def pull_button() -> None:
@@ -35,11 +40,17 @@ def reorder_button() -> None:
 def push_button() -> None:
     """RMSへ反映: show the push plan, ask, and only then send it."""
     with excel_run(xw.Book.caller(), "RMSへ反映") as run:
-        plan = services.plan_push(run.workbook, run.progress)
-        if not run.confirm(plan.question()):
-            run.done("送信を取り消しました (何も送っていません) / Cancelled; nothing was sent.")
-            return
-        run.done(services.send_push(run.workbook, plan, run.progress).render())
+        confirmed_push(run, services.plan_push, services.send_push)
+
+
+def confirmed_push(run: ExcelRun, plan_push: Callable[..., PushPlanSummary],
+                   send_push: Callable[..., RunSummary]) -> None:
+    """Plan (nothing sent), show the summary, and send only when the person presses OK."""
+    plan = plan_push(run.workbook, run.progress)
+    if not run.confirm(plan.question()):
+        run.done(CANCELLED)
+        return
+    run.done(send_push(run.workbook, plan, run.progress).render())
 
 
 def kpi_button() -> None:

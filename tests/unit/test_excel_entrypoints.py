@@ -1,0 +1,157 @@
+"""The Excel entry points as far as Linux can check them: macro targets, the error boundary, the
+confirmation before a push, the UDFs. A small stand-in plays the xlwings book (alerts, status bar,
+cell writes); the real Excel check is the checklist in docs/windows.md."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from zaiko_xl.adapters.columns import BUTTONS
+from zaiko_xl.entrypoints import excel_macros, excel_udfs
+from zaiko_xl.entrypoints.excel_io import LOG_FILE, StatusBarProgress, excel_run
+from zaiko_xl.entrypoints.excel_vba import button_targets
+from zaiko_xl.errors import NotBuiltYet
+from zaiko_xl.services import workbook_buttons
+from zaiko_xl.services.workbook_buttons import PushPlanSummary, RunSummary
+
+MACROS = Path(__file__).resolve().parents[2] / "macros"
+
+
+class FakeApp:
+    def __init__(self, answer: str = "ok") -> None:
+        self.answer = answer
+        self.alerts: list[dict[str, Any]] = []
+        self.status_bar: str | bool = False
+
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None) -> str:
+        self.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
+        return self.answer if buttons == "ok_cancel" else "ok"
+
+
+class FakeSheet:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cells: dict[str, Any] = {}
+        self.api = SimpleNamespace(ProtectContents=False)
+
+    def range(self, ref: str) -> Any:
+        sheet = self
+
+        class Cell:
+            @property
+            def value(self) -> Any:
+                return sheet.cells.get(ref)
+
+            @value.setter
+            def value(self, value: Any) -> None:
+                sheet.cells[ref] = value
+
+        return Cell()
+
+
+class FakeSheets(dict):
+    """``book.sheets``: iterating gives the sheets (xlwings), indexing by name gives one."""
+
+    def __iter__(self):
+        return iter(self.values())
+
+
+class FakeBook:
+    def __init__(self, folder: Path, answer: str = "ok") -> None:
+        self.fullname = str(folder / "zaiko.xlsm")
+        self.name = "zaiko.xlsm"
+        self.app = FakeApp(answer)
+        self.sheets = FakeSheets({"操作": FakeSheet("操作")})
+
+
+def test_every_macro_calls_an_existing_python_function_without_arguments():
+    targets = {}
+    for path in MACROS.glob("*.bas"):
+        targets.update(button_targets(path.read_text(encoding="ascii")))
+    assert set(targets) == {b.macro for b in BUTTONS}
+    for sub, (module, function) in targets.items():
+        func = getattr(importlib.import_module(module), function, None)
+        assert callable(func), f"{sub} calls {module}.{function}, which does not exist"
+        assert not inspect.signature(func).parameters, f"{function} must take no arguments (RunPython)"
+
+
+def test_a_zaiko_error_becomes_a_bilingual_alert_and_a_status(tmp_path):
+    book = FakeBook(tmp_path)
+    with excel_run(book, "在庫取込") as run:
+        run.progress.update("RMS", 5, 10)
+        assert book.app.status_bar == "zaiko-xl 在庫取込: RMS 5/10"
+        workbook_buttons.pull(run.workbook, run.progress)
+    alert = book.app.alerts[-1]
+    assert alert["mode"] == "critical" and alert["title"] == "zaiko-xl 在庫取込"
+    assert alert["prompt"] == ("E901 コマンド「在庫取込 / pull」はまだ実装されていません。\n\n"
+                               "E901 The command '在庫取込 / pull' is not built yet.")
+    assert book.sheets["操作"].cells["C15"] == "E901 コマンド「在庫取込 / pull」はまだ実装されていません。"
+    assert book.sheets["操作"].cells["C16"].endswith(" 在庫取込") and book.app.status_bar is False
+
+
+def test_an_unexpected_error_is_logged_beside_the_workbook(tmp_path):
+    book = FakeBook(tmp_path)
+    with excel_run(book, "KPI更新"):
+        raise RuntimeError("boom")
+    log = (tmp_path / LOG_FILE).read_text(encoding="utf-8")
+    assert "unexpected error in KPI更新" in log and "RuntimeError: boom" in log
+    assert str(tmp_path / LOG_FILE) in book.app.alerts[-1]["prompt"] and "E000" in book.app.alerts[-1]["prompt"]
+
+
+def _plan(workbook, progress):
+    return PushPlanSummary(changes=12, to_zero=1, units_before=340, units_after=321, run_id="r1")
+
+
+@pytest.mark.parametrize("answer, sent", [("cancel", False), ("ok", True)])
+def test_push_sends_only_after_the_person_confirms_the_plan(tmp_path, answer, sent):
+    book, calls = FakeBook(tmp_path, answer), []
+
+    def send(workbook, plan, progress):
+        calls.append(plan.run_id)
+        return RunSummary("12 SKU を反映しました", "pushed 12 SKUs")
+
+    with excel_run(book, "RMSへ反映") as run:
+        excel_macros.confirmed_push(run, _plan, send)
+    question = book.app.alerts[0]
+    assert question["buttons"] == "ok_cancel" and "12 SKU 変更します (うち 0 にする SKU: 1)" in question["prompt"]
+    assert "340 → 321" in question["prompt"] and "Change RMS stock of 12 SKUs" in question["prompt"]
+    assert calls == (["r1"] if sent else [])
+    status = book.sheets["操作"].cells["C15"]
+    assert status == ("12 SKU を反映しました / pushed 12 SKUs" if sent else excel_macros.CANCELLED)
+
+
+def test_until_their_services_land_the_buttons_say_so():
+    for call in (workbook_buttons.pull, workbook_buttons.reconcile, workbook_buttons.reorder,
+                 workbook_buttons.plan_push, workbook_buttons.kpi):
+        with pytest.raises(NotBuiltYet):
+            call(None, None)
+
+
+def test_the_status_bar_shows_counts_with_separators():
+    app = SimpleNamespace(status_bar=False)
+    StatusBarProgress(app, "差異チェック").update("比較", 12000, 100000)
+    assert app.status_bar == "zaiko-xl 差異チェック: 比較 12,000/100,000"
+
+
+def test_udfs_are_pure_and_answer_bad_input_with_a_short_code():
+    assert excel_udfs.ZAIKO_VERSION() == __import__("zaiko_xl").__version__
+    assert excel_udfs.ZAIKO_SELLABLE(10, 3, 2) == 5 and excel_udfs.ZAIKO_SELLABLE(2, 5) == 0
+    assert excel_udfs.ZAIKO_SELLABLE(1.5, 0).startswith("#E205 ")
+    for name in dir(excel_udfs):
+        if name.startswith("ZAIKO_"):
+            doc = getattr(excel_udfs, name).__doc__
+            assert doc and len(doc) < 255 and " / " in doc, name
+
+
+def test_a_missing_sheet_is_reported_by_name(tmp_path):
+    book = FakeBook(tmp_path)
+    del book.sheets["操作"]
+    with excel_run(book, "在庫取込") as run:
+        run.workbook.read_cells("操作")
+    assert book.app.alerts[-1]["prompt"].startswith("E230 ブック zaiko.xlsm にシート「操作」がありません。")
