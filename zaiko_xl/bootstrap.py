@@ -192,6 +192,7 @@ def build_sync(settings: Settings, workbook: Path | None = None, progress: Any =
     from dataclasses import replace
 
     from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.adapters.sheet_cache import CachedSheets
     from zaiko_xl.adapters.sync_state import SqliteSyncState
     from zaiko_xl.domain.model import AllocationRule, Channel
     from zaiko_xl.domain.push_plan import PlanPolicy
@@ -200,9 +201,11 @@ def build_sync(settings: Settings, workbook: Path | None = None, progress: Any =
     deps = build_push_deps(settings, progress)
     client = deps.rms.client  # one HTTP client for stock and orders
     files = build_file_sources(settings, workbook=workbook)
-    ports = SyncPorts(book=workbook_file(settings, workbook), warehouse=files["warehouse"],
+    book = workbook_file(settings, workbook)
+    journal = settings.resolve(settings.journal.path)
+    ports = SyncPorts(book=CachedSheets(book, book.path, journal.parent), warehouse=files["warehouse"],
                       other_orders=files["orders"], orders=client,
-                      state=SqliteSyncState(settings.resolve(settings.journal.path)))
+                      state=SqliteSyncState(journal))
     push = settings.push
     rules = tuple(AllocationRule(Channel(r.channel), share=r.share, cap=r.cap, priority=r.priority,
                                  zero_below=r.zero_below) for r in push.channels)

@@ -56,11 +56,13 @@ class SqlitePushJournal:
                 [(header.run_id, *_plain(row)) for row in rows.itertuples(index=False, name=None)])
 
     def load(self, run_id: str | None = None) -> RunRecord | None:
-        """A run with its items and batches; ``None`` = the latest unfinished run (or None)."""
+        """A run with its items and batches; ``None`` = the latest interrupted run, else the latest
+        unsettled one (or None)."""
         conn = self._connection()
         if run_id is None:
             row = conn.execute(f"SELECT * FROM push_run WHERE state IN ({', '.join('?' * len(_OPEN_STATES))}) "
-                               "ORDER BY created_at DESC, rowid DESC LIMIT 1", _OPEN_STATES).fetchone()
+                               "ORDER BY state = ? DESC, created_at DESC, rowid DESC LIMIT 1",
+                               (*_OPEN_STATES, RunState.RUNNING.value)).fetchone()
         else:
             row = conn.execute("SELECT * FROM push_run WHERE run_id = ?", (run_id,)).fetchone()
         if row is None:

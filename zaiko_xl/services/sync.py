@@ -90,7 +90,7 @@ def sync_once(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, full: b
         previous = ports.state.load()
         full = full or is_full_cycle(previous, options.full_every)
         shop = read_shop(ports.book, ports.warehouse, ports.other_orders)
-        earlier = previous.lines if previous is not None else None
+        earlier = previous.lines[previous.lines["status"] != "cancelled"] if previous is not None else None
         sale = sale_active(started.date(), options.sale_windows)
         guess = _targets(shop, earlier, options, started, sale)
         wanted = shop.keys().set_index("sku").loc[dirty_skus(guess, previous, full=full)]
