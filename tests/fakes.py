@@ -20,7 +20,7 @@ from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSu
 from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
 from zaiko_xl.domain.runs import Outcome, RunRecord
-from zaiko_xl.errors import InputError, RangeTooCrowded, ZaikoError
+from zaiko_xl.errors import ApiRejected, InputError, RangeTooCrowded, RmsSkuRejected, WriteOutcomeUnknown, ZaikoError
 from zaiko_xl.ports import SheetUpdate
 
 
@@ -396,3 +396,95 @@ class FakePullJournal:
 
     def last_pull(self) -> PullRun | None:
         return self.runs[-1] if self.runs else None
+
+
+class FakeFrameSink:
+    """FrameSink that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, pd.DataFrame] = {}
+        self.writes = 0
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
+        self.written = dict(frames)
+        self.writes += 1
+        return "memory"
+
+
+# ---------------------------------------------------------------- push (issue 8)
+class FakeRmsStock:
+    """RmsStockWriter in memory: a stock dict, a script of what each send does, and hooks.
+
+    Every change moves the SKU's ``updated`` (a logical clock), as RMS does.
+    ``script`` entries (one per ``send_batch``, then "ok"): ``"ok"``; ``"lost"`` (timed out
+    before RMS applied it: unknown, not applied); ``"late"`` (applied, then the answer was
+    lost: unknown, applied); ``"reject:<manage:variant>"`` (RMS refuses that SKU, nothing
+    applied); ``"refuse"`` (a 400 for the whole request). ``between`` runs before every call,
+    e.g. to place orders while the push runs.
+    """
+
+    def __init__(self, stock: dict[str, int], script: Sequence[str] = (),
+                 between: Callable[[FakeRmsStock], None] | None = None) -> None:
+        self.stock = dict(stock)
+        self.updated = {key: 0 for key in stock}  # a logical clock: seconds after 10:00 of the last change
+        self._tick = 0
+        self.script = list(script)
+        self.between = between
+        self.sent: list[tuple[str, list[tuple[str, int]]]] = []
+        self.applied: list[tuple[str, str, int]] = []  # (key, mode, quantity) of every write RMS applied
+
+    def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
+        self._between()
+        rows = [(k.manage_number, k.variant_id, self.stock[str(k)],
+                 pd.Timestamp("2026-05-01 10:00:00") + pd.Timedelta(seconds=self.updated[str(k)]))
+                for k in keys if str(k) in self.stock]
+        return pd.DataFrame(rows, columns=["manage_number", "variant_id", "quantity", "updated"])
+
+    def send_batch(self, changes: Sequence[StockChange], mode: UpsertMode) -> None:
+        self._between()
+        action = self.script.pop(0) if self.script else "ok"
+        self.sent.append((action, [(str(c.key), c.quantity) for c in changes]))
+        if action.startswith("reject:"):
+            raise RmsSkuRejected(sku=action.split(":", 1)[1], endpoint="inventories.bulk.upsert", status=400,
+                                 rms_code="IE0002", detail="refused")
+        if action == "refuse":
+            raise ApiRejected(endpoint="inventories.bulk.upsert", status=400, rms_code="GE0011", detail="refused")
+        if action == "lost":
+            raise WriteOutcomeUnknown(endpoint="inventories.bulk.upsert", sku=str(changes[0].key), detail="timeout")
+        if action == "partial":  # RMS applied the first 3 SKUs only, and the answer was lost
+            changes = changes[:3]
+        for change in changes:
+            key = str(change.key)
+            self._set(key, change.quantity if mode is UpsertMode.ABSOLUTE else self.stock[key] + change.quantity)
+            self.applied.append((key, mode.value, change.quantity))
+        if action in ("late", "partial"):
+            raise WriteOutcomeUnknown(endpoint="inventories.bulk.upsert", sku=str(changes[0].key), detail="timeout")
+
+    def order(self, key: str, units: int = 1) -> None:
+        """A shopper buys (or, with negative units, a cancel gives back)."""
+        self._set(key, self.stock[key] - units)
+
+    def _set(self, key: str, quantity: int) -> None:
+        self._tick += 1
+        self.stock[key], self.updated[key] = quantity, self._tick
+
+    def _between(self) -> None:
+        if self.between is not None:
+            self.between(self)
+
+
+class FakeWallClock:
+    """A JST wall clock for the push services: now() advances only when someone sleeps."""
+
+    def __init__(self, start: pd.Timestamp | None = None) -> None:
+        self.current = (start or pd.Timestamp("2026-05-01 10:00:00")).to_pydatetime()
+        self.slept = 0.0
+
+    def now(self):
+        return self.current
+
+    def sleep(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.slept += seconds
+        self.current += timedelta(seconds=seconds)

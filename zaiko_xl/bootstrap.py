@@ -32,12 +32,14 @@ if TYPE_CHECKING:
     from zaiko_xl.domain.reconcile import ReconcileParams
     from zaiko_xl.ports import (
         ApiProbe,
+        FrameSink,
         HolidaySource,
         LicenseSource,
         Notifier,
         ReorderSink,
         ReorderSource,
         RmsCsvSink,
+        RunLock,
         StockTableSource,
         Workbook,
     )
@@ -45,7 +47,9 @@ if TYPE_CHECKING:
     from zaiko_xl.services.kpi import KpiOptions
     from zaiko_xl.services.notify import HealthAlerts, KpiAlerts
     from zaiko_xl.services.pull import PullOptions, PullSources
+    from zaiko_xl.services.push import PushDeps, PushOptions
     from zaiko_xl.services.reorder import ReorderParams
+    from zaiko_xl.services.sync import SyncOptions, SyncPorts
 
 
 def build_file_sources(settings: Settings, *, workbook: Path | None = None,
@@ -436,3 +440,83 @@ def health_alerts(settings: Settings, *, now: datetime) -> HealthAlerts:
                         build_notify_state(settings), now, notify_policy(settings), settings.rms.license_warn_days,
                         timedelta(minutes=settings.notify.stall_minutes), settings.pilot.enabled,
                         secret_values(settings))
+
+
+def build_pull_sink(workbook: Path) -> FrameSink:
+    """Where `zaiko-xl pull` puts the RMS frames for now: ``<workbook>-rms.xlsx`` beside the workbook."""
+    from zaiko_xl.adapters.pull_files import XlsxPullSink
+
+    return XlsxPullSink.beside(workbook)
+
+
+def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
+    """RMS (one request per batch), the journal, the run lock and the clock for the push services."""
+    import time
+
+    from zaiko_xl.adapters.push_journal import SqlitePushJournal
+    from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.ports import NullProgress
+    from zaiko_xl.services.push import PushDeps
+
+    journal_path = settings.resolve(settings.journal.path)
+    return PushDeps(rms=HttpRmsStockWriter(build_rms_client(settings)), journal=SqlitePushJournal(journal_path),
+                    lock=build_run_lock(settings), now=jst_now, sleep=time.sleep, progress=progress or NullProgress())
+
+
+def build_run_lock(settings: Settings) -> RunLock:
+    """The lock file beside the journal (``<journal>.lock``)."""
+    from zaiko_xl.adapters.run_lock import FileRunLock
+
+    journal_path = settings.resolve(settings.journal.path)
+    return FileRunLock(journal_path.with_name(journal_path.name + ".lock"),
+                       stale_after=timedelta(minutes=settings.push.lock_stale_min))
+
+
+def push_options(settings: Settings, *, confirmed: bool = False) -> PushOptions:
+    """Guard limits, batch size and settling from Settings.push / Settings.rms."""
+    from zaiko_xl.domain.guards import GuardLimits
+    from zaiko_xl.services.push import PushOptions
+
+    push = settings.push
+    limits = GuardLimits(
+        max_zero_share=push.max_zero_share, max_total_change_share=push.max_total_change_share,
+        max_sku_change=push.max_sku_change, hard_max_zero_share=push.hard_max_zero_share,
+        hard_max_total_change_share=push.hard_max_total_change_share, hard_max_sku_change=push.hard_max_sku_change,
+        max_pull_age_min=push.max_pull_age_min)
+    return PushOptions(limits=limits, batch_size=push.batch_size, settle_s=max(settings.rms.settle_s,
+                                                                               settings.rms.timeout_s),
+                       confirmed=confirmed)
+
+
+def build_sync(settings: Settings, workbook: Path | None = None, progress: Any = None) -> tuple[
+        SyncPorts, PushDeps, SyncOptions]:
+    """The sync's ports (workbook, files, RMS orders, memory), the push deps and the options."""
+    from dataclasses import replace
+
+    from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.adapters.sheet_cache import CachedSheets
+    from zaiko_xl.adapters.sync_state import SqliteSyncState
+    from zaiko_xl.domain.model import AllocationRule, Channel
+    from zaiko_xl.domain.push_plan import PlanPolicy
+    from zaiko_xl.services.sync import SyncOptions, SyncPorts
+
+    deps = build_push_deps(settings, progress)
+    client = deps.rms.client  # one HTTP client for stock and orders
+    files = build_file_sources(settings, workbook=workbook)
+    book = workbook_file(settings, workbook)
+    journal = settings.resolve(settings.journal.path)
+    ports = SyncPorts(book=CachedSheets(book, book.path, journal.parent), warehouse=files["warehouse"],
+                      other_orders=files["orders"], orders=client,
+                      state=SqliteSyncState(journal))
+    push = settings.push
+    rules = tuple(AllocationRule(Channel(r.channel), share=r.share, cap=r.cap, priority=r.priority,
+                                 zero_below=r.zero_below) for r in push.channels)
+    options = SyncOptions(
+        push=replace(push_options(settings), confirmed=False),
+        policy=PlanPolicy(buffer=push.buffer, channels=rules, backorder_quantity=push.backorder_quantity),
+        kind_by_group=dict(push.kind_by_group), interval_s=push.sync_interval_s, full_every=push.full_sync_every,
+        lookback=timedelta(days=settings.orders.lookback_days),
+        sale_windows=tuple((w.start, w.end) for w in settings.sale.windows),
+        sale_lookback=timedelta(hours=settings.sale.rate_lookback_h), sale_factor=settings.sale.buffer_factor)
+    assert isinstance(deps.rms, HttpRmsStockWriter)
+    return ports, deps, options

@@ -97,13 +97,32 @@ class ReconcileSettings(_Section):
     keep_pulls: int = Field(20, ge=2)  # pulls whose differences the journal keeps (older ones are pruned)
 
 
+class ChannelRule(_Section):
+    """How much of a SKU's sellable stock one channel shows (data-contracts.md §8)."""
+
+    channel: Literal["rakuten", "yahoo", "amazon", "other"]
+    share: float = Field(1.0, ge=0, le=1)  # of sellable stock
+    cap: int | None = Field(None, ge=0)  # never show more than this
+    priority: int = 0  # lower takes first when shares overlap or stock is short
+    zero_below: int = Field(0, ge=0)  # show 0 while sellable stock is below this ("send 0 below N")
+
+
 class PushSettings(_Section):
-    buffer: int = Field(0, ge=0)
-    max_zero_share: float = Field(0.10, ge=0, le=1)
-    max_total_change_share: float = Field(0.30, ge=0, le=1)
-    max_sku_change: int = Field(500, ge=0)
-    max_pull_age_min: int = Field(30, ge=1)
-    sync_interval_s: int = Field(300, ge=5)
+    buffer: int = Field(0, ge=0)  # units per SKU kept back from every channel
+    max_zero_share: float = Field(0.10, ge=0, le=1)  # soft: share of SKUs set to 0 (--yes passes)
+    max_total_change_share: float = Field(0.30, ge=0, le=1)  # soft: change of total stock
+    max_sku_change: int = Field(500, ge=0)  # soft: units one SKU may move
+    hard_max_zero_share: float = Field(0.50, ge=0, le=1)  # hard: never passed, not even with --yes
+    hard_max_total_change_share: float = Field(0.90, ge=0, le=1)
+    hard_max_sku_change: int = Field(5000, ge=0)
+    max_pull_age_min: int = Field(30, ge=1)  # never push from an older pull
+    sync_interval_s: int = Field(300, ge=5)  # loop interval of `zaiko-xl sync` (also sizes sale buffers)
+    batch_size: int = Field(400, ge=1, le=400)  # SKUs per bulk-upsert request (RMS allows 400)
+    channels: list[ChannelRule] = Field(default_factory=lambda: [ChannelRule(channel="rakuten")])
+    kind_by_group: dict[str, Literal["normal", "reservation", "backorder"]] = Field(default_factory=dict)
+    backorder_quantity: int = Field(0, ge=0)  # units a 取り寄せ item shows on top of its stock
+    lock_stale_min: int = Field(120, ge=1)  # a run lock held longer than this is reported as probably hung
+    full_sync_every: int = Field(12, ge=0)  # sync: read every SKU's RMS stock every N cycles (0: first only)
 
 
 _Level = Annotated[float, Field(gt=0, lt=1)]
@@ -145,6 +164,8 @@ class SaleWindow(_Section):
 
 class SaleSettings(_Section):
     windows: list[SaleWindow] = Field(default_factory=list)
+    rate_lookback_h: float = Field(3.0, gt=0)  # sale mode: "recent" sales rate over this many hours
+    buffer_factor: float = Field(1.0, ge=0)  # sale mode: buffer = rate x sync interval x this
 
 
 class NotifySettings(_Section):

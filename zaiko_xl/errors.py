@@ -547,6 +547,28 @@ class StalePull(RuleViolation):
     message_en = "The pulled data is too old ({age_min} min, limit {limit_min} min). Run `zaiko-xl pull` first."
 
 
+class GuardHardLimit(RuleViolation):
+    """A push plan past a hard limit: never sent, not even with --yes (push section)."""
+
+    code = "E403"
+    message_ja = "安全装置の上限を超えているため送信しません: {detail_ja}"
+    message_en = "Not sent: the plan is past a hard safety limit: {detail_en}"
+    hint_ja = ("--yes でも送信できません。取込データを確認してください。意図した変更なら zaiko.toml の "
+               "[push] hard_max_* を変更してください。")
+    hint_en = ("--yes does not override this. Check the pulled data; if the change is intended, raise "
+               "[push] hard_max_* in zaiko.toml.")
+
+
+class ConfirmationNeeded(RuleViolation):
+    """A push was not confirmed: declined, or nobody could be asked (push section)."""
+
+    code = "E404"
+    message_ja = "反映は確認されなかったため送信していません ({count} 件の SKU)。"
+    message_en = "The push was not confirmed, so nothing was sent ({count} SKU(s))."
+    hint_ja = "内容を確認して再実行してください。スケジューラなど対話できない実行では --yes を付けます。"
+    hint_en = "Review it and run again; runs that cannot ask (schedulers) need --yes."
+
+
 # ---------------------------------------------------------------- E45x stock identity, set products, ledger (domain)
 class BomCycle(RuleViolation):
     code = "E450"
@@ -584,14 +606,37 @@ class WorkbookLocked(StateError):
 
 class RunInProgress(StateError):
     code = "E502"
-    message_ja = "別の zaiko-xl の実行中です (ロック {lock_file})。"
-    message_en = "Another zaiko-xl run is in progress (lock {lock_file})."
+    message_ja = "別の zaiko-xl の実行中です (PID {pid}、{started_at} 開始、{age_min} 分経過、{purpose}、ロック {lock_file})。{hung_ja}"
+    message_en = ("Another zaiko-xl run is in progress (PID {pid}, started {started_at}, {age_min} min ago, "
+                  "{purpose}, lock {lock_file}).{hung_en}")
 
 
 class RunNotFound(StateError):
     code = "E503"
     message_ja = "実行 ID {run_id} がジャーナル {journal} にありません。"
     message_en = "Run ID {run_id} is not in the journal {journal}."
+
+
+class RunUnfinished(StateError):
+    """A push run was interrupted and must be completed before another write (push section)."""
+
+    code = "E520"
+    message_ja = "中断した反映 {run_id} が残っています ({done}/{total} 件のバッチ完了)。"
+    message_en = "The push {run_id} was interrupted ({done}/{total} batches done)."
+    hint_ja = "zaiko-xl push --resume で完了させてから再実行してください。"
+    hint_en = "Complete it with `zaiko-xl push --resume`, then run again."
+
+
+class RunAlreadyRolledBack(StateError):
+    code = "E521"
+    message_ja = "反映 {run_id} は既に取り消し済みです (取消の実行 ID {rollback_id})。"
+    message_en = "The push {run_id} has already been rolled back (rollback run {rollback_id})."
+
+
+class RunNotRollbackable(StateError):
+    code = "E522"
+    message_ja = "実行 {run_id} は取り消せません: {detail_ja}"
+    message_en = "The run {run_id} cannot be rolled back: {detail_en}"
 
 
 # ---------------------------------------------------------------- E51x workbook file (issue 5)

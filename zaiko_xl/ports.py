@@ -8,13 +8,16 @@ outside thing; keep the domain types in the signatures.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
+from zaiko_xl.domain.push_run import BatchState, RunHeader, RunRecord, RunState
 from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
+from zaiko_xl.domain.sync_plan import SyncMemory
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -323,3 +326,66 @@ class ReportMailer(Protocol):
     """Sends one e-mail (text, with an optional HTML alternative) to the configured recipients."""
 
     def send_mail(self, subject: str, text: str, html: str | None = None) -> None: ...
+
+
+class FrameSink(Protocol):
+    """Where pulled frames go (sheets of the workbook, or files beside it)."""
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
+        """Write every frame at once (all or nothing); returns where they went."""
+        ...
+
+
+# ---------------------------------------------------------------- push (issue 8)
+class RmsStockWriter(Protocol):
+    """RMS stock, read and written one request at a time.
+
+    The push executor journals each request before it leaves and settles unknown outcomes
+    itself (``domain.push_run.settle``), so ``send_batch`` sends exactly once: it retries only
+    what was certainly not applied (429, 409, a connection that never opened).
+    """
+
+    def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
+        """``manage_number``, ``variant_id``, ``quantity``, ``updated`` of the SKUs RMS has a record of."""
+        ...
+
+    def send_batch(self, changes: Sequence[StockChange], mode: UpsertMode) -> None:
+        """One bulk-upsert (<= 400). Raises WriteOutcomeUnknown (E306) when it may or may not
+        have been applied, RmsSkuRejected (E308) / ApiRejected (E304) when RMS refused it."""
+        ...
+
+
+class PushJournal(Protocol):
+    """Where push runs are journaled (the ``push_*`` tables of the journal file)."""
+
+    def create(self, header: RunHeader, items: pd.DataFrame) -> None: ...
+
+    def load(self, run_id: str | None = None) -> RunRecord | None:
+        """A run; ``None`` asks for the latest unfinished one."""
+        ...
+
+    def update_batch(self, run_id: str, batch_no: int, state: BatchState, *, at: datetime,
+                     items: pd.DataFrame | None = None, mode: str | None = None, detail: str | None = None,
+                     sent: bool = False) -> None: ...
+
+    def finish(self, run_id: str, state: RunState, *, at: datetime, summary: dict) -> None: ...
+
+
+class RunLock(Protocol):
+    """Keeps two runs that write to RMS from overlapping."""
+
+    def hold(self, purpose: str) -> AbstractContextManager[None]:
+        """Hold the lock for a ``with`` block; RunInProgress (E502) when another run holds it."""
+        ...
+
+
+class SyncState(Protocol):
+    """What one sync cycle leaves for the next (the ``push_sync_*`` tables of the journal)."""
+
+    def load(self) -> SyncMemory | None:
+        """The last cycle's memory; None before the first cycle."""
+        ...
+
+    def save(self, memory: SyncMemory) -> None:
+        """Replace the memory (atomically)."""
+        ...

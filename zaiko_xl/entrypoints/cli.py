@@ -199,23 +199,72 @@ def push(
     resume: Annotated[bool, typer.Option("--resume", help="中断した反映を再開 / resume an interrupted push")] = False,
 ) -> None:
     """確定在庫を RMS へ反映 / push confirmed stock to RMS."""
-    _not_built(ctx, "push")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services import push as push_service
+    from zaiko_xl.services.push_workbook import push_workbook
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        deps, options = bootstrap.build_push_deps(settings), bootstrap.push_options(settings, confirmed=yes)
+        if resume:
+            result = push_service.resume(deps, options)
+            out.render_resume(console, result)
+        else:
+            done = push_workbook(bootstrap.workbook_file(settings, workbook), deps, options, source=workbook.name,
+                                 dry_run=dry_run, confirm=out.terminal_confirm(console))
+            out.render_workbook_push(console, done, dry_run=dry_run)
+            result = done.result
+        if result is not None:
+            push_service.raise_for_outcome(result)
 
 
 @app.command()
-def rollback(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")]) -> None:
+def rollback(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")],
+    yes: Annotated[bool, typer.Option("--yes", help="確認なしで送信 (上限内) / send without asking (within hard limits)")] = False,
+) -> None:
     """反映前の RMS の値に戻す / restore the RMS values a journaled push replaced."""
-    _not_built(ctx, "rollback")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services import push as push_service
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx))
+        deps = bootstrap.build_push_deps(settings)
+        result = push_service.rollback(run_id, deps, bootstrap.push_options(settings, confirmed=yes),
+                                       confirm=out.terminal_confirm(console),
+                                       journal_name=str(settings.resolve(settings.journal.path)))
+        out.render_result(console, result)
+        push_service.raise_for_outcome(result)
 
 
 @app.command()
 def sync(
     ctx: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 / run one cycle")] = False,
-    interval: Annotated[int | None, typer.Option("--interval", help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 (既定) / run one cycle (the default)")] = False,
+    interval: Annotated[int | None, typer.Option("--interval", min=5, help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+    workbook: Annotated[Path | None, typer.Option("--workbook", "-w", help="商品マスタのブック / workbook with the item master")] = None,
+    full: Annotated[bool, typer.Option("--full", help="全 SKU の RMS 在庫を読み直す / read every SKU's RMS stock")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="要確認の安全装置を越えて送信 (上限内) / pass soft guards (within hard limits)")] = False,
 ) -> None:
     """無人同期: 倉庫+受注 -> RMS (安全装置付き) / unattended sync with all guards."""
-    _not_built(ctx, "sync")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services.sync import run_sync
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        ports, deps, options = bootstrap.build_sync(settings, workbook)
+        run_sync(ports, deps, options, loop_s=None if once else interval, full=full, yes=yes,
+                 report=lambda r: out.render_sync_cycle(console, r))
 
 
 @app.command()

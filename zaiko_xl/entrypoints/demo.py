@@ -42,6 +42,7 @@ class DemoRun:
     resources: ExitStack = field(default_factory=ExitStack)  # closed when the demo ends (the sandbox)
     sandbox_url: str | None = None
     credentials: dict[str, str] = field(default_factory=dict)
+    console: Any = None  # steps that print as they go (the RMS pull)
 
 
 def _generate(run: DemoRun) -> None:
@@ -165,6 +166,28 @@ def _reorder(run: DemoRun) -> None:
 
 
 Step = Callable[[DemoRun], None]
+def _pull_rms(run: DemoRun) -> None:
+    """Start the local RMS sandbox (seeded, RMS's rate limits, a shopper) and pull stock and orders."""
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.rms_output import render_pull
+    from zaiko_xl.sandbox.config import SandboxConfig
+    from zaiko_xl.sandbox.seed import build_state
+    from zaiko_xl.sandbox.server import SandboxServer
+    from zaiko_xl.services.pull import pull_rms
+
+    config = SandboxConfig(orders_per_s=0.5)
+    with SandboxServer(build_state(config, skus=run.skus, seed=run.seed), seed=run.seed) as sandbox:
+        run.console.print(f"RMS サンドボックス / RMS sandbox: {sandbox.base_url} (SKU {run.skus}, seed {run.seed})")
+        settings = load_settings(run.out / "zaiko.toml", rms={
+            "base_url": sandbox.base_url, "service_secret": config.service_secret, "license_key": config.license_key})
+        with bootstrap.build_rms_client(settings) as rms:
+            result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(
+                run.out / "zaiko.xlsm"), now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
+                warn_days=settings.rms.license_warn_days)
+    render_pull(result, run.console)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
