@@ -79,3 +79,26 @@ def ledger_balances(ledger: pd.DataFrame, times: Sequence[datetime]) -> pd.DataF
                           columns=range(len(sorted_stamps)), fill_value=0).cumsum(axis=1)
     table.columns = sorted_stamps
     return table.iloc[:, np.argsort(order, kind="stable")].astype("int64")
+
+
+CARRIED_FORWARD = "繰越 / carried forward"
+
+
+def carry_forward(ledger: pd.DataFrame, since: datetime) -> pd.DataFrame:
+    """The same ledger, shorter: movements before ``since`` folded into one 棚卸調整 per SKU.
+
+    Each SKU with movements before ``since`` gets one 棚卸調整 row at ``since`` whose signed
+    quantity is its balance just before then (reference ``繰越 / carried forward``); movements
+    at or after ``since`` are kept as they are. Balances at or after ``since`` do not change.
+    Used to put a long ledger on a sheet (the demo's two years of movements).
+    """
+    moment = pd.Timestamp(since)
+    before = (ledger["at"] < moment).to_numpy()
+    opening = movement_deltas(ledger)[before].groupby(ledger["sku"].to_numpy()[before], sort=True).sum()
+    carried = pd.DataFrame({"sku": opening.index.astype(ledger["sku"].dtype), "kind": MovementKind.STOCKTAKE.value,
+                            "quantity": opening.to_numpy().astype("int64"), "at": moment,
+                            "reference": CARRIED_FORWARD})
+    kept = ledger[~before]
+    carried = carried.reindex(columns=ledger.columns)
+    carried["at"] = carried["at"].astype(ledger["at"].dtype)
+    return pd.concat([carried, kept], ignore_index=True)

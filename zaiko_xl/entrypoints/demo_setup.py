@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,20 +15,28 @@ if TYPE_CHECKING:
     from zaiko_xl.sample_shop import SampleShop
 
 
+LEDGER_SHEET_DAYS = 120  # movements kept row by row on the demo's 社内台帳 sheet
+
+
 def user_sheets(shop: SampleShop) -> tuple[dict[str, pd.DataFrame], bool]:
     """The shop's own sheets (商品マスタ, 対応表, セット構成, 仕入先, 社内台帳) and whether the ledger fits its sheet.
 
-    A ledger longer than the sheet holds stays in ``shop/ledger.csv`` (zaiko.toml then names the file).
+    The sheet gets the last ``LEDGER_SHEET_DAYS`` of movements, older ones carried forward as one
+    棚卸調整 row per SKU (balances unchanged), as a shop would start its ledger sheet. A ledger
+    still longer than the sheet holds stays in ``shop/ledger.csv`` (zaiko.toml then names the file).
     """
+    from zaiko_xl.domain.ledger import carry_forward
+
     sheets = {
         "items": shop.items,
         "mapping": shop.mapping,
         "bom": shop.bom.merge(shop.set_rules, on="set_sku", how="left"),  # the set rule on every row of the set
         "suppliers": shop.suppliers,
     }
-    fits = len(shop.ledger) <= LEDGER.max_rows
+    ledger = carry_forward(shop.ledger, shop.as_of - timedelta(days=LEDGER_SHEET_DAYS))
+    fits = len(ledger) <= LEDGER.max_rows
     if fits:
-        sheets["ledger"] = shop.ledger
+        sheets["ledger"] = ledger
     return sheets, fits
 
 
