@@ -38,7 +38,8 @@ def test_a_new_journal_gets_every_migration_and_prefixed_tables(tmp_path):
     tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert versions == [v for v, _, _ in MIGRATIONS]
     assert {"reconcile_run", "reconcile_difference", "reconcile_suggestion", "schema_version"} <= tables
-    assert all(t.startswith(("reconcile_", "push_", "schema_version", "sqlite_")) for t in tables)
+    assert all(t.startswith(("reconcile_", "push_", "kpi_", "ops_", "notify_", "schema_version", "sqlite_"))
+               for t in tables)
     conn.close()
     assert [v for (v,) in connect(tmp_path / "j.sqlite").execute("SELECT version FROM schema_version")] == versions
 

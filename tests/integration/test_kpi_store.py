@@ -11,7 +11,7 @@ import pytest
 from tests.unit.test_kpi_domain import CALENDAR, _inputs
 from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
 from zaiko_xl.domain.kpi import compute_kpis
-from zaiko_xl.errors import OpsJournalError
+from zaiko_xl.errors import JournalUnreadable
 from zaiko_xl.services.kpi import KpiOptions, compute_kpi_report
 
 FRAMES = ("stock_history", "orders", "api_calls", "sync_events", "reconcile_results", "returns", "items")
@@ -69,7 +69,8 @@ def test_the_baseline_is_frozen_at_the_first_report_after_go_live(store, tmp_pat
 
 
 def test_an_unwritable_journal_is_a_clear_error(tmp_path):
-    folder = tmp_path / "missing" / "deeper"
-    with pytest.raises(OpsJournalError) as info:
+    folder = tmp_path / "not-a-folder"
+    folder.write_text("a file where the journal's folder should be")
+    with pytest.raises(JournalUnreadable) as info:
         SqliteKpiStore(folder / "j.sqlite").record("items", pd.DataFrame({"sku": ["A"], "unit_cost": [1]}))
-    assert info.value.render("en").startswith(f"E720 Cannot read or write the journal {folder / 'j.sqlite'}: ")
+    assert info.value.render("en").startswith(f"E505 Cannot read or write the journal {folder / 'j.sqlite'}: ")
