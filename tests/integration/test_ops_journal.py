@@ -17,8 +17,9 @@ from zaiko_xl.domain.runs import Outcome, RunRecord
 from zaiko_xl.errors import JournalTooNew, JournalUnreadable
 
 AT = datetime(2026, 11, 20, 9, 0, 0)
-OPS_TABLES = {"kpi_skus", "kpi_stock_history", "kpi_order_lines", "kpi_api_calls", "kpi_sync_events", "kpi_reconcile",
-              "kpi_returns", "kpi_item_costs", "kpi_baseline", "ops_runs", "notify_deliveries", "notify_sends"}
+OPS_TABLES = {"kpi_skus", "kpi_labels", "kpi_order_numbers", "kpi_stock_days", "kpi_order_days", "kpi_sync_days",
+              "kpi_api_calls", "kpi_reconcile", "kpi_returns", "kpi_item_costs", "kpi_baseline", "ops_runs",
+              "notify_deliveries", "notify_sends"}
 RECONCILE_ONLY = MIGRATIONS[0][2]  # the schema of a journal written before the ops tables joined it
 OPS_MIGRATION = next(v for v, description, _ in MIGRATIONS if description == "kpi history, runs and notifications")
 

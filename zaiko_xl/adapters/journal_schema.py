@@ -48,24 +48,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ) WITHOUT ROWID;
     """),
     (2, "kpi history, runs and notifications", """
-        -- IF NOT EXISTS: journals written before the schema was unified already have these tables
+        -- IF NOT EXISTS: journals of development builds before the schema was unified have some of these
+        -- tables (their row tables kpi_stock_history, kpi_order_lines, kpi_sync_events are left unused)
         CREATE TABLE IF NOT EXISTS kpi_skus (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE);
-        CREATE TABLE IF NOT EXISTS kpi_stock_history (   -- only days on which a SKU's numbers changed
-            sku_id INTEGER NOT NULL, day INTEGER NOT NULL, on_hand INTEGER NOT NULL, sellable INTEGER NOT NULL,
-            PRIMARY KEY (sku_id, day)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS kpi_order_lines (
-            order_number TEXT NOT NULL, sku_id INTEGER NOT NULL, n INTEGER NOT NULL, channel TEXT NOT NULL,
-            quantity INTEGER NOT NULL, status TEXT NOT NULL, ordered_at INTEGER NOT NULL, changed_at INTEGER,
-            cancel_reason TEXT NOT NULL, PRIMARY KEY (order_number, sku_id, n));
-        CREATE INDEX IF NOT EXISTS kpi_order_lines_at ON kpi_order_lines (ordered_at);
+        CREATE TABLE IF NOT EXISTS kpi_labels (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS kpi_order_numbers (id INTEGER PRIMARY KEY, order_number TEXT NOT NULL UNIQUE);
+        -- day chunks (adapters/kpi_chunks.py): one row per JST epoch day, data = packed numpy columns
+        CREATE TABLE kpi_stock_days (day INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE kpi_order_days (day INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE kpi_sync_days (day INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS kpi_api_calls (
             id INTEGER PRIMARY KEY, at INTEGER NOT NULL, function TEXT NOT NULL, status INTEGER NOT NULL,
             error_code TEXT NOT NULL, attempt INTEGER NOT NULL, run_id TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS kpi_api_calls_at ON kpi_api_calls (at);
-        CREATE TABLE IF NOT EXISTS kpi_sync_events (
-            sku_id INTEGER NOT NULL, source TEXT NOT NULL, changed_at INTEGER NOT NULL, shown_at INTEGER,
-            PRIMARY KEY (sku_id, source, changed_at));
-        CREATE INDEX IF NOT EXISTS kpi_sync_events_at ON kpi_sync_events (changed_at);
         CREATE TABLE IF NOT EXISTS kpi_reconcile (
             run_id TEXT NOT NULL, at INTEGER NOT NULL, cause TEXT NOT NULL, skus INTEGER NOT NULL,
             PRIMARY KEY (run_id, cause));
