@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import xlwings as xw
 
+from zaiko_xl import bootstrap
 from zaiko_xl.entrypoints.excel_io import ExcelRun, excel_run
 from zaiko_xl.services import workbook_buttons as services
 from zaiko_xl.services.workbook_buttons import PushPlanSummary, RunSummary
@@ -54,6 +55,8 @@ def confirmed_push(run: ExcelRun, plan_push: Callable[..., PushPlanSummary],
 
 
 def kpi_button() -> None:
-    """KPI更新: compute the KPIs and refresh the KPI sheet and its charts."""
+    """KPI更新: compute the KPIs and refresh the KPI sheets and their charts (as `zaiko-xl kpi`)."""
     with excel_run(xw.Book.caller(), "KPI更新") as run:
-        run.done(services.kpi(run.workbook, run.progress).render())
+        store = bootstrap.build_kpi_store(run.settings)
+        options = bootstrap.kpi_options(run.settings, bootstrap.jst_now().date())
+        run.done(services.kpi(run.workbook, store, options, run.progress, store).render())
