@@ -144,13 +144,21 @@ def jst_now() -> datetime:
     return datetime.now(_JST).replace(tzinfo=None, microsecond=0)
 
 
-def build_rms_client(settings: Settings, **options: Any) -> HttpRmsClient:
+def build_rms_client(settings: Settings, *, journal_calls: bool = False, run_id: str = "",
+                     **options: Any) -> HttpRmsClient:
     """The RMS client (RmsInventory + RmsOrders + RmsLicense ports) from Settings.rms.
 
+    ``journal_calls``: keep every HTTP attempt in the journal when the client closes (the
+    ``api_calls`` KPI input; batch commands that talk to RMS turn it on, tagged with ``run_id``).
     ``options`` pass through to ``HttpRmsClient.connect`` (tests: clock, rng, page_size,
     search_cap). Raises MissingSecret (E104) when a credential is not set.
     """
     from zaiko_xl.adapters.rms_http import HttpRmsClient
+
+    if journal_calls:
+        from zaiko_xl.adapters.api_call_log import JournalCallLog
+
+        options["call_log"] = JournalCallLog(build_kpi_store(settings), jst_now, run_id)
 
     rms = settings.rms
     secret = settings.require_secret("rms.service_secret").get_secret_value()

@@ -156,9 +156,10 @@ def _dashboard(wb: Workbook, ws: Worksheet, fmt: Formats, version: str) -> None:
 def _named_cells(wb: Workbook, ws: Worksheet, spec: Sheet, fmt: Formats) -> None:
     for cell in spec.cells:
         ws.write(cell.label_ref, cell.label, fmt.label)
-        if cell.kind is Kind.DATETIME and spec is not DASHBOARD:  # beside narrow number columns: span 3
+        span = 5 if spec is KPI else 3 if cell.kind is Kind.DATETIME and spec is not DASHBOARD else 1
+        if span > 1:  # beside narrow number columns; the KPI facts are sentences
             row, col = split_ref(cell.ref)
-            ws.merge_range(row - 1, col, row - 1, col + 2, None, fmt.value(cell.kind))
+            ws.merge_range(row - 1, col, row - 1, col + span - 1, None, fmt.value(cell.kind))
         else:
             ws.write_blank(cell.ref, None, fmt.value(cell.kind))
         wb.define_name(f"zaiko_{spec.key}_{cell.field}", f"={_quoted(spec.name)}!{_absolute(cell.ref)}")

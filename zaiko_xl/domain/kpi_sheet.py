@@ -24,6 +24,7 @@ from zaiko_xl.domain.kpi_result import SEGMENTS, KpiResult
 
 SUMMARY_SHEET, TREND_SHEET, CAUSE_SHEET = "KPI", "KPI推移", "KPI原因"
 CAUSE_ROWS = 12  # per cause table: the most frequent causes; the rest add up under "その他"
+NOTHING = "記録なし / nothing recorded"  # the one row of a cause table without any count
 CAUSE_LABELS = {
     "stockout": "在庫切れ / stockout", "customer": "お客様都合 / customer", "payment": "支払い / payment",
     "shop": "店舗都合 / shop", "other": "その他 / other", "unknown": "不明 / unknown",
@@ -179,6 +180,8 @@ def _cause_block(rows: pd.DataFrame, group: str) -> pd.DataFrame:
     if len(wide) > CAUSE_ROWS:
         rest = wide.iloc[CAUSE_ROWS - 1:].sum().to_frame("other (rest)").T
         wide = pd.concat([wide.iloc[:CAUSE_ROWS - 1], rest])
+    if wide.empty:  # a chart that says so rather than an empty frame
+        wide = pd.DataFrame({"baseline": [0], "live": [0], "all": [0]}, index=[NOTHING])
     labels = [CAUSE_LABELS.get(c, "その他 / others" if c == "other (rest)" else c) for c in wide.index]
     return pd.DataFrame({f"{group}_cause": labels, f"{group}_baseline": wide["baseline"].to_numpy(dtype=float),
                          f"{group}_live": wide["live"].to_numpy(dtype=float)})

@@ -152,7 +152,7 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        with bootstrap.build_rms_client(settings) as rms, progress_bar() as progress:
+        with bootstrap.build_rms_client(settings, journal_calls=True) as rms, progress_bar() as progress:
             result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(workbook),
                               now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
                               warn_days=settings.rms.license_warn_days, progress=progress)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from zaiko_xl.entrypoints.demo_kpi import fresh_journal, kpi_step
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -117,7 +119,7 @@ def _pull_rms(run: DemoRun) -> None:
     from zaiko_xl.services.pull import pull_rms
 
     settings = load_settings(run.out / "zaiko.toml", rms={"base_url": run.sandbox_url, **run.credentials})
-    with bootstrap.build_rms_client(settings) as rms:
+    with bootstrap.build_rms_client(settings, journal_calls=True, run_id="demo-pull") as rms:
         result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(run.out / "zaiko.xlsm"),
                           now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
                           warn_days=settings.rms.license_warn_days)
@@ -135,6 +137,7 @@ STEPS: list[tuple[str, Step]] = [
     ("デモブックを作成 / write the demo workbook", _write_workbook),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("RMS から取込 / pull from RMS", _pull_rms),
+    ("KPI を計算 / compute the KPIs", kpi_step),  # keep last: it measures what the steps before journaled
 ]
 
 
@@ -144,6 +147,7 @@ def run_demo(*, out: Path, skus: int, seed: int, console: Console, as_of: dateti
 
     moment = as_of or datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None, second=0, microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
+    fresh_journal(out)
     run = DemoRun(out=out, skus=skus, seed=seed, as_of=moment)
     with run.resources:
         for label, step in STEPS:
