@@ -12,6 +12,7 @@ import pandas as pd
 from zaiko_xl.adapters.columns import sheet
 from zaiko_xl.adapters.sheet_frames import resolve_update
 from zaiko_xl.domain.imported import ImportedTable
+from zaiko_xl.domain.kpi import KpiInputs
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.notify import Delivery, Notice
 from zaiko_xl.domain.pull_run import PullRun
@@ -295,6 +296,23 @@ class FakeReconcileHistory:
 
 
 # ---------------------------------------------------------------- operations (issue 9)
+@dataclass
+class FakeKpiStore:
+    """KpiSource + BaselineStore in memory: the frames as given, filtered to nothing (the domain clips)."""
+
+    inputs: KpiInputs
+    baseline: tuple[date, pd.DataFrame] | None = None
+
+    def kpi_inputs(self, start: date, end: date, lead_days: int) -> KpiInputs:
+        return self.inputs
+
+    def load_baseline(self) -> tuple[date, pd.DataFrame] | None:
+        return self.baseline
+
+    def save_baseline(self, go_live: date, rows: pd.DataFrame) -> None:
+        self.baseline = (go_live, rows.copy())
+
+
 @dataclass
 class FakeLicenseSource:
     expiry: date | None = None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
     from zaiko_xl.adapters.notify_smtp import SmtpNotifier
     from zaiko_xl.adapters.ops_state_sqlite import SqliteNotifyState, SqliteRunLog
+    from zaiko_xl.adapters.rms_health import RmsHealth
     from zaiko_xl.adapters.rms_http import HttpRmsClient
     from zaiko_xl.adapters.template_build import VbaModule
     from zaiko_xl.adapters.workbook_file import WorkbookFile
@@ -228,13 +229,21 @@ def jst_now() -> datetime:
     return datetime.now(_JST).replace(tzinfo=None, microsecond=0)
 
 
-def build_rms_client(settings: Settings, **options: Any) -> HttpRmsClient:
+def build_rms_client(settings: Settings, *, journal_calls: bool = False, run_id: str = "",
+                     **options: Any) -> HttpRmsClient:
     """The RMS client (RmsInventory + RmsOrders + RmsLicense ports) from Settings.rms.
 
+    ``journal_calls``: keep every HTTP attempt in the journal when the client closes (the
+    ``api_calls`` KPI input; batch commands that talk to RMS turn it on, tagged with ``run_id``).
     ``options`` pass through to ``HttpRmsClient.connect`` (tests: clock, rng, page_size,
     search_cap). Raises MissingSecret (E104) when a credential is not set.
     """
     from zaiko_xl.adapters.rms_http import HttpRmsClient
+
+    if journal_calls:
+        from zaiko_xl.adapters.api_call_log import JournalCallLog
+
+        options["call_log"] = JournalCallLog(build_kpi_store(settings), jst_now, run_id)
 
     rms = settings.rms
     secret = settings.require_secret("rms.service_secret").get_secret_value()
@@ -370,15 +379,33 @@ def kpi_alerts(settings: Settings) -> KpiAlerts:
                      jst_now(), notify_policy(settings), secret_values(settings))
 
 
-# ---------------------------------------------------------------- RMS hooks (the RMS client plugs in here)
+# ---------------------------------------------------------------- RMS health (doctor, health notices)
+DOCTOR_TIMEOUT_S = 10.0  # a health check answers quickly or counts as unreachable
+DOCTOR_ATTEMPTS = 2
+DOCTOR_RETRY_BUDGET_S = 5.0
+
+
+def _rms_health(settings: Settings, now: datetime | None = None) -> RmsHealth | None:
+    """RmsHealth on a quick-failing client; None while a credential is missing."""
+    if any(_secret(settings, section, field) is None for section, field, _env, _user in _RMS_SECRETS.values()):
+        return None
+    from zaiko_xl.adapters.rms_health import RmsHealth
+
+    rms = settings.rms
+    quick = settings.model_copy(update={"rms": rms.model_copy(update={
+        "timeout_s": min(rms.timeout_s, DOCTOR_TIMEOUT_S), "retry_budget_s": min(rms.retry_budget_s, DOCTOR_RETRY_BUDGET_S),
+        "retry_max_attempts": min(rms.retry_max_attempts, DOCTOR_ATTEMPTS)})})
+    return RmsHealth(lambda: build_rms_client(quick), now or jst_now())
+
+
 def build_license_source(settings: Settings) -> LicenseSource | None:
-    """The RMS client's license port (license.expiryDate.get). None until that client is on this branch."""
-    return None
+    """The license key's expiry through the RMS client (license.expiryDate.get); None without credentials."""
+    return _rms_health(settings)
 
 
-def build_api_probe(settings: Settings) -> ApiProbe | None:
-    """The RMS client's cheap per-function probe. None until that client is on this branch."""
-    return None
+def build_api_probe(settings: Settings, now: datetime | None = None) -> ApiProbe | None:
+    """One harmless call per RMS function (``adapters/rms_health.py``); None without credentials."""
+    return _rms_health(settings, now)
 
 
 # ---------------------------------------------------------------- doctor
@@ -400,7 +427,7 @@ def doctor_inputs(config_file: Path, workbook: Path | None, *, today: date, now:
     return DoctorInputs(
         config_error=None, config_file=str(config_file), config_found=config_file.exists(),
         missing_secrets=missing, channels=channels,
-        channel_problems=problems, license=build_license_source(settings), api=build_api_probe(settings),
+        channel_problems=problems, license=build_license_source(settings), api=build_api_probe(settings, now),
         functions=tuple(settings.doctor.functions), health=FileHealthProbe(book, journal_path(settings)),
         runs=build_run_log(settings), today=today, now=now, warn_days=settings.rms.license_warn_days,
         last_run_max=timedelta(hours=settings.doctor.last_run_max_hours))

@@ -206,10 +206,10 @@ class PilotSettings(_Section):
 
 
 class DoctorSettings(_Section):
-    # RMS API functions zaiko-xl uses; each is probed for reachability by `zaiko-xl doctor`
+    # RMS API functions zaiko-xl uses; `zaiko-xl doctor` makes one harmless call to each (adapters/rms_health.py)
     functions: list[str] = Field(default_factory=lambda: [
-        "inventories.bulk.get", "inventories.bulk.upsert", "rpay.order.searchOrder", "rpay.order.getOrder",
-        "license.expiryDate.get"])
+        "inventories.bulk.get", "inventories.bulk.get.range", "inventories.bulk.upsert", "rpay.order.searchOrder",
+        "rpay.order.getOrder", "license.expiryDate.get"])
     last_run_max_hours: float = Field(26.0, gt=0)  # warn when the last successful run is older
 
 

@@ -662,8 +662,11 @@ class JournalUnreadable(StateError):
     code = "E505"
     message_ja = "ジャーナル {journal} を読み書きできません: {detail}"
     message_en = "Cannot read or write the journal {journal}: {detail}"
-    hint_ja = "ファイルが壊れている場合は別名で退避すると、新しいジャーナルで続行できます (差異の履歴は失われます)。"
-    hint_en = "If the file is damaged, move it aside to continue with a new journal (the history of differences is lost)."
+    hint_ja = ("フォルダの書き込み権限と空き容量、他のプログラムが開いていないかを確認してください。ファイルが壊れている"
+               "場合は別名で退避すると新しいジャーナルで続行できます (差異・KPI・反映の履歴は失われます)。")
+    hint_en = ("Check the folder's write permission and free space, and that no other program holds the file. If the "
+               "file is damaged, move it aside to continue with a new journal (its history of differences, KPIs and "
+               "pushes is lost).")
 # ---------------------------------------------------------------- E7xx operations: KPI, notifications, doctor, pilot
 class OpsError(ZaikoError):
     code = "E700"
@@ -703,20 +706,20 @@ class NotifyFailed(OpsError):
     hint_en = "Check the channel's settings and connection with `zaiko-xl doctor`; the next run sends it again."
 
 
-class OpsJournalError(OpsError):
-    code = "E720"
-    message_ja = "ジャーナル {journal} を読み書きできません: {detail}"
-    message_en = "Cannot read or write the journal {journal}: {detail}"
-    hint_ja = "フォルダの書き込み権限と空き容量を確認し、他のプログラムが開いていないか確かめてください。"
-    hint_en = "Check the folder's write permission and free space, and that no other program holds the file."
-
-
 class DoctorFailed(OpsError):
     code = "E730"
     message_ja = "点検 {total} 件のうち {failed} 件が失敗しました: {names}"
     message_en = "{failed} of {total} checks failed: {names}"
     hint_ja = "各行の「対処」に従って直し、もう一度 zaiko-xl doctor を実行してください。"
     hint_en = "Follow the fix on each line, then run `zaiko-xl doctor` again."
+
+
+class UnknownRmsFunction(OpsError):
+    code = "E731"
+    message_ja = "[doctor] functions の「{function}」は点検できる RMS の機能ではありません。"
+    message_en = "'{function}' in [doctor] functions is not an RMS function zaiko-xl can check."
+    hint_ja = "点検できる機能: {known}"
+    hint_en = "Functions it can check: {known}"
 
 
 class PilotSkusUnknown(OpsError):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 from tests.servers import SmtpSink, WebhookReceiver
 from tests.unit.test_kpi_domain import _inputs
 from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
+from zaiko_xl.adapters.workbook_file import read_cells, read_sheet
 from zaiko_xl.entrypoints.cli import app
 
 runner = CliRunner()
@@ -32,8 +35,9 @@ end = 2026-03-10
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
+def shop(tmp_path: Path, built_template: Path) -> Path:
     (tmp_path / "zaiko.toml").write_text(SETTINGS, encoding="utf-8")
+    shutil.copyfile(built_template, tmp_path / "zaiko.xlsm")
     store, inputs = SqliteKpiStore(tmp_path / "zaiko-journal.sqlite"), _inputs()
     for name in ("stock_history", "orders", "api_calls", "sync_events", "reconcile_results", "returns", "items"):
         store.record(name, getattr(inputs, name))
@@ -67,6 +71,30 @@ def test_the_terminal_table_shows_baseline_and_live(shop):
     assert result.exit_code == 0, result.output
     assert "欠品率" in result.output and "55.56%" in result.output and "66.67%" in result.output
     assert "基準値 / baseline: frozen" in result.output
+    assert f"{shop / 'zaiko.xlsm'} の KPI シートを更新しました。/ Updated the KPI sheets of {shop / 'zaiko.xlsm'}." \
+        in result.output
+
+
+def test_the_kpi_sheets_of_the_workbook_are_filled_and_their_charts_cover_the_rows(shop):
+    assert _kpi(shop).exit_code == 0
+    summary = read_sheet(shop / "zaiko.xlsm", "KPI").set_index("kpi")
+    assert summary.loc["stockout_rate", "baseline_normal"] == pytest.approx(100 * 5 / 9)
+    assert read_cells(shop / "zaiko.xlsm", "KPI")["go_live"] == "2026-03-06"
+    assert read_sheet(shop / "zaiko.xlsm", "KPI推移")["period"].tolist() == [datetime(2026, 2, 23), datetime(2026, 3, 2),
+                                                                            datetime(2026, 3, 9)]
+    with zipfile.ZipFile(shop / "zaiko.xlsm") as zf:
+        charts = [zf.read(n).decode() for n in sorted(zf.namelist()) if n.startswith("xl/charts/chart")]
+        assert "xl/vbaProject.bin" in zf.namelist()  # the macros survive
+    refs = [ref for xml in charts for ref in re.findall(r"<c:f>(.*?)</c:f>", xml)]
+    assert "'KPI推移'!$A$5:$A$7" in refs and "'KPI推移'!$B$5:$B$7" in refs  # three weeks: rows 5-7
+    assert "'KPI原因'!$A$5:$A$6" in refs and "'KPI原因'!$D$5:$D$7" in refs  # 2 cancel reasons, 3 difference causes
+    assert not any("numCache" in xml for xml in charts)  # stale cached points are dropped
+
+
+def test_a_workbook_that_is_not_there_is_a_clear_error(shop):
+    result = runner.invoke(app, ["kpi", "--workbook", str(shop / "nothing.xlsm"), "--as-of", "2026-03-11"])
+    assert result.exit_code == 4
+    assert f"{shop / 'nothing.xlsm'}" in result.output and "no such file" in result.output
 
 
 def test_no_history_is_exit_9_with_a_hint(tmp_path):
@@ -85,22 +113,27 @@ def test_html_and_workbook_reports_are_written(shop):
     book = openpyxl.load_workbook(shop / "kpi.xlsx")
     assert book.sheetnames == ["KPI", "KPI推移", "KPI原因"]
     assert len(book["KPI"]._charts) == 6
-    assert book["KPI"]["A2"].value == "欠品率 / stockout rate"
-    assert book["KPI"]["C2"].value == pytest.approx(5 / 9) and book["KPI"]["C2"].number_format == "0.00%"
+    assert book["KPI"]["A2"].value == "欠品率 / stockout rate" and book["KPI"]["B2"].value == "%"
+    assert book["KPI"]["C2"].value == pytest.approx(100 * 5 / 9) and book["KPI"]["C2"].number_format == "#,##0.00"
+    assert book["KPI推移"]["B2"].number_format == "0.00%"
     assert [c.value for c in book["KPI推移"]["A"]][1:] == [datetime(2026, 2, 23), datetime(2026, 3, 2),
                                                            datetime(2026, 3, 9)]
 
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None, reason="needs LibreOffice")
-def test_the_kpi_workbook_renders_in_libreoffice(shop, tmp_path):
+def test_the_kpi_sheet_and_the_kpi_workbook_render_in_libreoffice(shop, tmp_path):
     assert _kpi(shop, "--xlsx", str(shop / "kpi.xlsx")).exit_code == 0
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
-    subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(shop / "kpi.xlsx")], check=True, capture_output=True, timeout=120)
+    for book in ("kpi.xlsx", "zaiko.xlsm"):
+        subprocess.run(["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        str(shop / book)], check=True, capture_output=True, timeout=180)
     subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(tmp_path / "kpi.pdf"),
                     str(tmp_path / "page")], check=True, timeout=60)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "zaiko.pdf"), "-"], capture_output=True,
+                          check=True, timeout=60).stdout.decode()
+    assert "欠品率・受注後キャンセル率の推移" in text and "55.56" in text  # the KPI sheet with its charts
 
 
 def test_kpis_over_their_thresholds_are_notified_once(shop):

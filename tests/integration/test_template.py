@@ -14,6 +14,7 @@ from tests.workbook_fixtures import COMMITTED_TEMPLATE, MACROS
 from zaiko_xl import bootstrap
 from zaiko_xl.adapters.columns import BUTTONS, SHEETS, TICK, Owner, sheet, zaiko_sheets
 from zaiko_xl.adapters.template_book import XLWINGS_SETTINGS
+from zaiko_xl.domain.kpi_sheet import CHARTS
 from zaiko_xl.entrypoints import excel_udfs
 from zaiko_xl.entrypoints.excel_vba import template_modules
 
@@ -95,7 +96,7 @@ def test_openpyxl_sees_sheets_headers_names_formats_and_buttons(built_template):
     assert {f'$I8="{label}"' for label in ("遅延", "分断", "表記揺れ", "セット", "未反映", "不明")} <= set(rules)
     push = [dv for dv in reconcile.data_validations.dataValidation if dv.type == "list"]
     assert push and push[0].formula1 == f'"{TICK}"' and str(push[0].sqref) == "M8:M200007"
-    assert reconcile.protection.sheet and book["KPI"]._charts and len(book["KPI"]._charts) == 2
+    assert reconcile.protection.sheet and len(book["KPI"]._charts) == len(CHARTS)
     assert "zaiko_dashboard_status" in book.defined_names and "zaiko_reconcile_header" in book.defined_names
 
 

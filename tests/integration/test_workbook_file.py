@@ -13,7 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.workbook_fixtures import reconcile_rows, sheet_part, stored
-from zaiko_xl.adapters.columns import KPI_ROWS, RECONCILE, REORDER, grid_cells
+from zaiko_xl.adapters.columns import KPI_CAUSES, RECONCILE, REORDER, grid_cells
 from zaiko_xl.adapters.workbook_file import WorkbookFile, lock_file, read_cells, read_sheet, write_sheets
 from zaiko_xl.errors import (
     BadValue,
@@ -120,7 +120,7 @@ def test_unknown_columns_and_cells_are_programming_errors(workbook):
 def test_too_many_rows_are_refused_before_anything_is_written(workbook):
     original = workbook.read_bytes()
     with pytest.raises(TableTooLarge) as err:
-        write_sheets(workbook, {"KPI": pd.DataFrame({"stockout_rate": [0.1] * (KPI_ROWS + 1)})})
+        write_sheets(workbook, {"KPI原因": pd.DataFrame({"cancel_baseline": [1] * (KPI_CAUSES.max_rows + 1)})})
     assert err.value.code == "E232" and workbook.read_bytes() == original
 
 

@@ -38,8 +38,8 @@ def test_sheet_names_and_keys_are_unique_and_resolvable():
 
 
 def test_the_owners_are_as_designed():
-    assert [s.name for s in zaiko_sheets()] == ["操作", "在庫比較", "反映計画", "発注", "発注書", "KPI",
-                                                "RMS在庫", "倉庫在庫", "受注", "入荷予定", "照合結果"]
+    assert [s.name for s in zaiko_sheets()] == ["操作", "在庫比較", "反映計画", "発注", "発注書", "KPI", "KPI推移",
+                                                "KPI原因", "RMS在庫", "倉庫在庫", "受注", "入荷予定", "照合結果"]
     assert [s.name for s in user_sheets()] == ["社内台帳", "商品マスタ", "対応表", "セット構成", "仕入先", "xlwings.conf"]
 
 

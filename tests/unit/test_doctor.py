@@ -9,7 +9,14 @@ import pytest
 
 from tests.fakes import FakeApiProbe, FakeHealthProbe, FakeLicenseSource, FakeRunLog
 from zaiko_xl.domain.runs import Outcome, RunRecord
-from zaiko_xl.errors import ApiAuthError, ApiUnavailable, OpsJournalError, UnknownSetting, WorkbookLocked
+from zaiko_xl.errors import (
+    ApiAuthError,
+    ApiBadResponse,
+    ApiUnavailable,
+    JournalUnreadable,
+    UnknownSetting,
+    WorkbookLocked,
+)
 from zaiko_xl.services.doctor import DoctorInputs, run_doctor
 
 NOW = datetime(2026, 11, 20, 9, 0)
@@ -73,6 +80,25 @@ def test_a_rejected_license_check_shows_the_rms_error():
     assert found.message_en == "RMS rejected the credentials (license.expiryDate.get, HTTP 401, GA0001)."
 
 
+@pytest.mark.parametrize(("error", "message"), [
+    (ApiAuthError(endpoint="license.expiryDate.get", status=401, rms_code="GA0001"),
+     "not checked: RMS refuses the key (see above)"),
+    (ApiUnavailable(endpoint="license.expiryDate.get", detail="connection failed: ConnectError (2 tries)."),
+     "not checked: RMS cannot be reached (see above)")])
+def test_api_checks_are_skipped_when_the_license_check_shows_no_call_can_get_through(error, message):
+    probe = FakeApiProbe()
+    results = run_doctor(replace(HEALTHY, license=FakeLicenseSource(error=error), api=probe))
+    assert [(r.key, r.status, r.message_en) for r in results if r.key.startswith("api")] == [("api", "skip", message)]
+    assert probe.probed == []
+
+
+def test_other_license_errors_still_probe_each_function():
+    error = ApiBadResponse(endpoint="license.expiryDate.get", detail="expected JSON, got text/html: 502 Bad Gateway")
+    probe = FakeApiProbe()
+    run_doctor(replace(HEALTHY, license=FakeLicenseSource(error=error), api=probe))
+    assert probe.probed == ["inventories.bulk.get", "inventories.bulk.upsert"]
+
+
 def test_without_the_rms_client_hooks_license_and_api_are_skipped():
     inputs = replace(HEALTHY, license=None, api=None)
     assert _check(inputs, "license").status == "skip" and _check(inputs, "api").status == "skip"
@@ -95,7 +121,7 @@ def test_a_workbook_open_in_excel_fails_and_a_missing_one_warns():
 
 
 def test_an_unwritable_journal_fails():
-    probe = FakeHealthProbe(journal_error=OpsJournalError(journal="j.sqlite", detail="readonly database"))
+    probe = FakeHealthProbe(journal_error=JournalUnreadable(journal="j.sqlite", detail="readonly database"))
     found = _check(replace(HEALTHY, health=probe), "journal")
     assert (found.status, found.message_en) == ("fail", "Cannot read or write the journal j.sqlite: readonly database")
 

@@ -282,3 +282,17 @@ def test_grouped_percentiles_equal_numpy_percentiles_on_random_delays():
             mine = np.array([0 <= d < days and day_group[d] == g for d in day], dtype=bool) & ~np.isnan(delay)
             expected = np.quantile(delay[mine], [0.5, 0.95]) if mine.any() else [np.nan, np.nan]
             assert found[g] == pytest.approx(expected, abs=1e-6, nan_ok=True)
+
+
+def test_skus_without_stock_history_count_the_same_whether_text_is_categorical_or_not():
+    """A set SKU (orders and a cost, no stock of its own) is left out of turnover either way."""
+    orders = pd.concat([_orders(), pd.DataFrame([{"order_number": "o9", "ordered_at": T("2026-03-04 12:00"),
+                                                  "sku": "SET", "quantity": 5, "status": "shipped",
+                                                  "cancel_reason": "", "channel": "rakuten"}])], ignore_index=True)
+    items = pd.DataFrame({"sku": ["A", "B", "C", "SET"], "unit_cost": [100, 200, 50, 999]})
+    plain = compute_kpis(_inputs(orders=orders, items=items), CALENDAR)
+    every = pd.CategoricalDtype(["A", "B", "C", "SET"])
+    history = _history().astype({"sku": every})
+    coded = compute_kpis(_inputs(orders=orders.astype({"sku": every}), items=items, stock_history=history), CALENDAR)
+    assert coded.value("turnover") == pytest.approx(plain.value("turnover")) == pytest.approx(365 * 600 / 8050)
+    assert coded.turnover_basis == plain.turnover_basis == "cost"

@@ -37,6 +37,7 @@ from zaiko_xl.adapters.sheet_spec import (  # re-exported: callers take the whol
     normalise_header,
     split_ref,
 )
+from zaiko_xl.domain import kpi_sheet
 from zaiko_xl.domain.reorder_layout import PURCHASE_ORDER_COLUMNS, REORDER_COLUMNS, LayoutColumn
 
 # ---------------------------------------------------------------- value labels
@@ -189,28 +190,30 @@ PURCHASE_ORDERS = Sheet(
     cells=(_UPDATED,), freeze_cols=2, columns=_layout(PURCHASE_ORDER_COLUMNS),
 )
 
-KPI_ROWS = 60  # the trend table shows the last 60 periods; the charts cover exactly these rows
+# The KPI sheets: columns from domain/kpi_sheet.py (one place for them); the charts on KPI are built
+# by the template from kpi_sheet.CHARTS and follow the rows written (adapters/chart_ranges.py).
+_KPI_KINDS = {"text": Kind.TEXT, "int": Kind.INT, "float": Kind.FLOAT, "percent": Kind.PERCENT, "date": Kind.DATE}
+
+
+def _kpi_columns(sheet_name: str) -> tuple[Column, ...]:
+    return tuple(Column(c.field, c.header, _KPI_KINDS[c.kind], c.width) for c in kpi_sheet.SHEET_COLUMNS[sheet_name])
+
+
 KPI = Sheet(
-    key="kpi", name="KPI", title="KPI (重要指標) / Key performance indicators", owner=Owner.ZAIKO,
-    header_row=14, max_rows=KPI_ROWS, cells=(_UPDATED,),
-    grids=(Grid(
-        key="by_cause", corner="A4", title="原因別 / By cause",
-        rows=tuple((c, CAUSE_LABELS[c]) for c in CAUSES_HIGHLIGHTED),
-        columns=(("count", "件数"), ("units", "数量")),
-    ),),
-    columns=(
-        Column("period", "期間", Kind.DATE, 12),
-        Column("stockout_rate", "欠品率", Kind.PERCENT, 9),
-        Column("cancel_rate", "受注後キャンセル率", Kind.PERCENT, 12),
-        Column("discrepancies", "在庫差件数", Kind.INT, 10),
-        Column("update_delay_median_min", "更新遅延 中央値(分)", Kind.FLOAT, 12),
-        Column("update_delay_p95_min", "更新遅延 p95(分)", Kind.FLOAT, 12),
-        Column("api_errors", "APIエラー数", Kind.INT, 10),
-        Column("retries", "再実行回数", Kind.INT, 10),
-        Column("turnover", "在庫回転", Kind.FLOAT, 9),
-        Column("return_delay_days", "返品処理遅延(日)", Kind.FLOAT, 12),
-        Column("sale", "セール期間", Kind.BOOL, 9),
-    ),
+    key="kpi", name=kpi_sheet.SUMMARY_SHEET, title="KPI (重要指標) / Key performance indicators", owner=Owner.ZAIKO,
+    header_row=8, max_rows=len(kpi_sheet.DEFINITIONS), freeze_cols=0,
+    cells=(_UPDATED, Cell("period", "期間 / period", "C3", "A3"), Cell("go_live", "本番開始 / go-live", "C4", "A4"),
+           Cell("baseline", "基準値 / baseline", "C5", "A5"),
+           Cell("turnover_basis", "在庫回転の基準 / turnover basis", "C6", "A6")),
+    columns=_kpi_columns(kpi_sheet.SUMMARY_SHEET),
+)
+KPI_TREND = Sheet(
+    key="kpi_trend", name=kpi_sheet.TREND_SHEET, title="KPI推移 (週・月ごと) / KPI trend per week or month",
+    owner=Owner.ZAIKO, max_rows=1000, cells=(_UPDATED,), columns=_kpi_columns(kpi_sheet.TREND_SHEET),
+)
+KPI_CAUSES = Sheet(
+    key="kpi_causes", name=kpi_sheet.CAUSE_SHEET, title="KPI原因 (件数) / KPI causes (counts)", owner=Owner.ZAIKO,
+    max_rows=kpi_sheet.CAUSE_ROWS, freeze_cols=0, cells=(_UPDATED,), columns=_kpi_columns(kpi_sheet.CAUSE_SHEET),
 )
 
 RMS_STOCK = Sheet(
@@ -367,7 +370,7 @@ XLWINGS_CONF = Sheet(
 
 # Workbook order: the daily work first, then what was pulled, then the shop's own sheets.
 SHEETS: tuple[Sheet, ...] = (
-    DASHBOARD, RECONCILE, PUSH_PLAN, REORDER, PURCHASE_ORDERS, KPI,
+    DASHBOARD, RECONCILE, PUSH_PLAN, REORDER, PURCHASE_ORDERS, KPI, KPI_TREND, KPI_CAUSES,
     RMS_STOCK, WAREHOUSE, ORDERS, INBOUND, MATCH_REPORT,
     LEDGER, ITEMS, MAPPING, BOM, SUPPLIERS, XLWINGS_CONF,
 )
@@ -391,10 +394,11 @@ def user_sheets() -> tuple[Sheet, ...]:
 
 
 __all__ = [
-    "BOM", "BUTTONS", "CAUSES_HIGHLIGHTED", "CAUSE_LABELS", "CHANNEL_LABELS", "DASHBOARD", "INBOUND", "ITEMS", "KPI",
-    "KPI_ROWS", "LEDGER", "MAPPING", "MATCH_LABELS", "MATCH_LEGEND", "MATCH_REPORT", "MAX_ROWS", "ORDERS", "ORDER_STATUS_LABELS",
-    "PROBLEM_LABELS", "PURCHASE_ORDERS", "PUSH_PLAN", "PUSH_STATUS_LABELS", "RECONCILE", "REORDER", "RMS_STOCK",
-    "SHEETS", "SOURCE_LABELS", "SUPPLIERS", "TICK",
+    "BOM", "BUTTONS", "CAUSES_HIGHLIGHTED", "CAUSE_LABELS", "CHANNEL_LABELS", "DASHBOARD", "INBOUND", "ITEMS",
+    "KPI", "KPI_CAUSES", "KPI_TREND", "LEDGER", "MAPPING", "MATCH_LABELS", "MATCH_LEGEND",
+    "MATCH_REPORT", "MAX_ROWS", "ORDERS", "ORDER_STATUS_LABELS", "PROBLEM_LABELS", "PURCHASE_ORDERS",
+    "PUSH_PLAN", "PUSH_STATUS_LABELS", "RECONCILE", "REORDER", "RMS_STOCK", "SHEETS", "SOURCE_LABELS",
+    "SUPPLIERS", "TICK",
     "WAREHOUSE", "XLWINGS_CONF", "Button", "Cell", "Column", "Grid", "Kind", "Owner", "Sheet", "cell_ref",
     "column_index", "column_letter", "grid_cells", "normalise_header", "sheet", "split_ref", "user_sheets",
     "zaiko_sheets",

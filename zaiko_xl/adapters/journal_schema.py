@@ -1,10 +1,13 @@
 """The journal's SQLite schema: the one place where its tables are created and migrated.
 
 The journal is one SQLite file beside the workbook (``Settings.journal.path``), shared by
-reconciliation (tables ``reconcile_*``), pulls (``pull_*``) and pushes (tables ``push_*``, added
-as a later migration). ``schema_version`` lists every applied migration. To change the schema, append
-a migration to ``MIGRATIONS`` (never edit an applied one); ``connect`` applies what is
-missing, in one transaction each.
+reconciliation (tables ``reconcile_*``), pulls (``pull_*``), the KPI history (``kpi_*``), the run log
+(``ops_runs``), notification state (``notify_*``) and pushes (``push_*``). ``schema_version``
+lists every applied migration. To change the schema, append a migration to ``MIGRATIONS``
+(never edit an applied one); ``connect`` applies what is missing, in one transaction each.
+
+Times in the ``kpi_*``, ``ops_*`` and ``notify_*`` tables are integers (JST-naive epoch seconds;
+days as epoch days): fast to load in bulk and to compare.
 """
 
 from __future__ import annotations
@@ -133,18 +136,63 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             PRIMARY KEY (order_number, sku)
         ) WITHOUT ROWID;
     """),
+    (4, "kpi history, runs and notifications", """
+        -- IF NOT EXISTS: journals of development builds before the schema was unified have some of these
+        -- tables (their row tables kpi_stock_history, kpi_order_lines, kpi_sync_events are left unused)
+        CREATE TABLE IF NOT EXISTS kpi_skus (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS kpi_labels (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS kpi_order_numbers (id INTEGER PRIMARY KEY, order_number TEXT NOT NULL UNIQUE);
+        -- day chunks (adapters/kpi_chunks.py): one row per JST epoch day, data = packed numpy columns
+        CREATE TABLE kpi_stock_days (day INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE kpi_order_days (day INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE kpi_sync_days (day INTEGER PRIMARY KEY, rows INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS kpi_api_calls (
+            id INTEGER PRIMARY KEY, at INTEGER NOT NULL, function TEXT NOT NULL, status INTEGER NOT NULL,
+            error_code TEXT NOT NULL, attempt INTEGER NOT NULL, run_id TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS kpi_api_calls_at ON kpi_api_calls (at);
+        CREATE TABLE IF NOT EXISTS kpi_reconcile (
+            run_id TEXT NOT NULL, at INTEGER NOT NULL, cause TEXT NOT NULL, skus INTEGER NOT NULL,
+            PRIMARY KEY (run_id, cause));
+        CREATE TABLE IF NOT EXISTS kpi_returns (
+            sku_id INTEGER NOT NULL, reference TEXT NOT NULL, received_at INTEGER NOT NULL, booked_at INTEGER,
+            PRIMARY KEY (sku_id, reference, received_at));
+        CREATE TABLE IF NOT EXISTS kpi_item_costs (sku_id INTEGER PRIMARY KEY, unit_cost INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS kpi_baseline (       -- the KPIs before go-live, frozen once
+            kpi TEXT NOT NULL, days TEXT NOT NULL, value REAL, numerator REAL, denominator REAL,
+            go_live TEXT NOT NULL, captured_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (kpi, days));
+        CREATE TABLE IF NOT EXISTS ops_runs (
+            run_id TEXT PRIMARY KEY, command TEXT NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER,
+            outcome TEXT NOT NULL, error_code TEXT NOT NULL, message_ja TEXT NOT NULL, message_en TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ops_runs_command ON ops_runs (command, started_at);
+        CREATE TABLE IF NOT EXISTS notify_deliveries (   -- one row per incident occurrence and channel
+            key TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL, opened_at INTEGER NOT NULL,
+            last_sent INTEGER, sends INTEGER NOT NULL, resolved_at INTEGER, title_ja TEXT NOT NULL,
+            title_en TEXT NOT NULL, PRIMARY KEY (key, channel, opened_at));
+        CREATE TABLE IF NOT EXISTS notify_sends (
+            id INTEGER PRIMARY KEY, key TEXT NOT NULL, channel TEXT NOT NULL, at INTEGER NOT NULL,
+            ok INTEGER NOT NULL, detail TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS notify_sends_at ON notify_sends (channel, at);
+        DROP TABLE IF EXISTS schema_versions;            -- the ops tables' own version row, now replaced
+    """),
 )
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (or create) the journal and bring its schema up to date."""
+    """Open (or create) the journal and bring its schema up to date (autocommit: BEGIN/COMMIT yourself)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)  # explicit BEGIN/COMMIT below
+    except (sqlite3.Error, OSError) as exc:
+        raise JournalUnreadable(journal=str(path), detail=str(exc)) from exc
+    try:
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn, path)
     except sqlite3.Error as exc:
+        conn.close()
         raise JournalUnreadable(journal=str(path), detail=str(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -186,3 +234,24 @@ def _statements(script: str) -> list[str]:
     """Split a migration script into statements (``executescript`` would commit on its own)."""
     cleaned = "\n".join(line.split("--")[0] for line in script.splitlines())
     return [s.strip() for s in cleaned.split(";") if s.strip()]
+
+
+def check_writable(path: Path) -> None:
+    """Open the journal and write inside a transaction that is rolled back (nothing stays).
+
+    Raises:
+        JournalUnreadable (E505): the file cannot be opened, migrated or written.
+        JournalTooNew (E504): a newer zaiko-xl made it.
+    """
+    conn = connect(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE schema_version SET applied_at = applied_at")
+            conn.execute("CREATE TABLE zaiko_write_probe (x INTEGER)")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise JournalUnreadable(journal=str(path), detail=str(exc)) from exc
+    finally:
+        conn.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 from zaiko_xl.adapters.kpi_html import render_kpi_html, write_html
 from zaiko_xl.adapters.kpi_xlsx import write_kpi_workbook
 from zaiko_xl.domain.kpi_result import KpiResult
-from zaiko_xl.domain.kpi_sheet import kpi_sheets
+from zaiko_xl.domain.kpi_sheet import kpi_sheets, summary_notes
 
 
 class KpiFiles:
@@ -18,8 +18,8 @@ class KpiFiles:
         return render_kpi_html(result)
 
     def workbook(self, result: KpiResult, path: Path) -> Path:
-        cal = result.report.calendar
-        notes = [f"期間 / period {cal.start} – {cal.end}; 本番開始 / go-live {cal.go_live or '-'}; "
-                 f"基準値 / baseline: {result.baseline_source}; 在庫回転 / turnover: {result.report.turnover_basis}",
-                 "定義 / definitions: README「KPI の定義 / KPI definitions」"]
+        labels = {"period": "期間 / period", "go_live": "本番開始 / go-live", "baseline": "基準値 / baseline",
+                  "turnover_basis": "在庫回転の基準 / turnover basis"}
+        notes = [f"{labels[k]}: {v}" for k, v in summary_notes(result).items()]
+        notes.append("定義 / definitions: README「KPI の定義 / KPI definitions」")
         return write_kpi_workbook(path, kpi_sheets(result), notes)

@@ -1,8 +1,10 @@
 """The KPI history in the SQLite journal (``kpi_*`` tables): KpiRecorder, KpiSource, BaselineStore.
 
 Pull, push and reconcile call ``record(frame_name, frame)`` with frames of docs/data-contracts.md
-section 5; ``kpi_inputs`` gives them back for a period with categorical text (fast to compute on).
-Stock history keeps only changes: a day whose numbers equal the SKU's previous row is not stored.
+section 9; ``kpi_inputs`` gives them back for a period with categorical text (fast to compute on).
+The three large frames (stock history, order lines, sync events) live in day chunks
+(``kpi_chunks``, ``kpi_history_write``); stock history keeps only changes. ``kpi_inputs`` returns
+``order_number`` as a categorical of journal order ids: the KPIs need an order's identity only.
 """
 
 from __future__ import annotations
@@ -15,21 +17,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zaiko_xl.adapters import kpi_history_write as hw
+from zaiko_xl.adapters.kpi_chunks import Codes, read_days
 from zaiko_xl.adapters.ops_journal import opened
 from zaiko_xl.domain import kpi_frames as kf
 from zaiko_xl.domain.kpi import KpiInputs
 
 _DAY = np.timedelta64(1, "D")
+_NAT = np.iinfo(np.int64).min
+CONTRACTS = {"stock_history": kf.STOCK_HISTORY, "orders": kf.ORDERS, "api_calls": kf.API_CALLS,
+             "sync_events": kf.SYNC_EVENTS, "reconcile_results": kf.RECONCILE_RESULTS, "returns": kf.RETURNS,
+             "items": kf.ITEM_COSTS}
 
 
 def _seconds(values: pd.Series) -> list[int | None]:
-    moments = pd.to_datetime(values).astype("datetime64[s]")
-    ints = moments.to_numpy().view(np.int64)
-    return [None if m else int(i) for i, m in zip(ints, moments.isna().to_numpy(), strict=True)]
+    ints = hw.epoch_seconds(values)
+    return [None if i == _NAT else int(i) for i in ints.tolist()]
 
 
 def _times(values: np.ndarray) -> pd.Series:
-    return pd.Series(pd.to_datetime(pd.array(values, dtype="Int64"), unit="s"))
+    """Epoch seconds -> datetime64[ns]; None (SQL NULL) and the int64 minimum (numpy's NaT) are NaT."""
+    if values.dtype != np.int64:
+        values = pd.array(values, dtype="Int64").to_numpy(dtype=np.int64, na_value=_NAT)
+    return pd.Series(values.view("datetime64[s]").astype("datetime64[ns]"))
 
 
 class SqliteKpiStore:
@@ -40,58 +50,26 @@ class SqliteKpiStore:
 
     # ------------------------------------------------------------ recording
     def record(self, frame_name: str, frame: pd.DataFrame) -> int:
-        writers: dict[str, Callable[[sqlite3.Connection, pd.DataFrame], int]] = {
-            "stock_history": self._stock, "orders": self._orders, "api_calls": self._api_calls,
-            "sync_events": self._sync_events, "reconcile_results": self._reconcile, "returns": self._returns,
-            "items": self._items}
-        contract = {"stock_history": kf.STOCK_HISTORY, "orders": kf.ORDERS, "api_calls": kf.API_CALLS,
-                    "sync_events": kf.SYNC_EVENTS, "reconcile_results": kf.RECONCILE_RESULTS,
-                    "returns": kf.RETURNS, "items": kf.ITEM_COSTS}[frame_name]
-        checked = kf.check_frame(frame, contract)
+        """Keep ``frame`` (one of ``CONTRACTS``); a row with the key of a stored one replaces it.
+
+        Returns:
+            Rows recorded; for ``stock_history`` the (SKU, day) rows written or removed.
+        """
+        checked = kf.check_frame(frame, CONTRACTS[frame_name])
         with opened(self.path) as conn:
-            return writers[frame_name](conn, checked)
+            skus, labels = Codes(conn, "kpi_skus", "sku"), Codes(conn, "kpi_labels", "label")
+            writers: dict[str, Callable[[], int]] = {
+                "stock_history": lambda: hw.record_stock(conn, skus, checked),
+                "orders": lambda: hw.record_orders(conn, skus, Codes(conn, "kpi_order_numbers", "order_number"),
+                                                   labels, checked),
+                "sync_events": lambda: hw.record_sync(conn, skus, labels, checked),
+                "api_calls": lambda: self._api_calls(conn, checked), "returns": lambda: self._returns(conn, skus, checked),
+                "reconcile_results": lambda: self._reconcile(conn, checked),
+                "items": lambda: self._items(conn, skus, checked)}
+            return writers[frame_name]()
 
     @staticmethod
-    def _sku_ids(conn: sqlite3.Connection, skus: pd.Series) -> np.ndarray:
-        conn.executemany("INSERT OR IGNORE INTO kpi_skus (sku) VALUES (?)", ((s,) for s in pd.unique(skus)))
-        known = dict(conn.execute("SELECT sku, id FROM kpi_skus").fetchall())
-        return skus.map(known).to_numpy(np.int64)
-
-    def _stock(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
-        """Keep a row only where a SKU's numbers differ from its previous day; returns rows written or removed."""
-        frame = frame.assign(sku_id=self._sku_ids(conn, frame["sku"]),
-                             day_n=(frame["day"].to_numpy("datetime64[D]") - np.datetime64(0, "D")) // _DAY)
-        changed = 0
-        for day, rows in frame.drop_duplicates(["sku_id", "day_n"], keep="last").groupby("day_n", sort=True):
-            day = int(day)
-            previous = {r[0]: (r[1], r[2]) for r in conn.execute(
-                "SELECT h.sku_id, h.on_hand, h.sellable FROM kpi_stock_history h WHERE h.day = "
-                "(SELECT MAX(day) FROM kpi_stock_history p WHERE p.sku_id = h.sku_id AND p.day < ?)", (day,))}
-            stored = {r[0]: (r[1], r[2]) for r in conn.execute(
-                "SELECT sku_id, on_hand, sellable FROM kpi_stock_history WHERE day = ?", (day,))}
-            drop, write = [], []
-            for sku_id, on_hand, sellable in rows[["sku_id", "on_hand", "sellable"]].itertuples(index=False):
-                values = (int(on_hand), int(sellable))
-                if previous.get(sku_id) == values:
-                    if sku_id in stored:  # the day went back to the previous numbers: no change that day
-                        drop.append((int(sku_id), day))
-                elif stored.get(sku_id) != values:
-                    write.append((int(sku_id), day, *values))
-            conn.executemany("DELETE FROM kpi_stock_history WHERE sku_id = ? AND day = ?", drop)
-            conn.executemany("INSERT OR REPLACE INTO kpi_stock_history VALUES (?, ?, ?, ?)", write)
-            changed += len(write) + len(drop)
-        return changed
-
-    def _orders(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
-        ids = self._sku_ids(conn, frame["sku"])
-        n = frame.assign(sku_id=ids).groupby(["order_number", "sku_id"], sort=False).cumcount().to_numpy()
-        rows = zip(frame["order_number"], ids.tolist(), n.tolist(), frame["channel"].fillna(""),
-                   frame["quantity"].tolist(), frame["status"], _seconds(frame["ordered_at"]),
-                   _seconds(frame["changed_at"]), frame["cancel_reason"].fillna(""), strict=True)
-        conn.executemany("INSERT OR REPLACE INTO kpi_order_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        return len(frame)
-
-    def _api_calls(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
+    def _api_calls(conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
         rows = zip(_seconds(frame["at"]), frame["function"], frame["status"].tolist(),
                    frame["error_code"].fillna(""), frame["attempt"].clip(lower=1).tolist(),
                    frame["run_id"].fillna(""), strict=True)
@@ -99,26 +77,23 @@ class SqliteKpiStore:
                          "VALUES (?, ?, ?, ?, ?, ?)", rows)
         return len(frame)
 
-    def _sync_events(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
-        rows = zip(self._sku_ids(conn, frame["sku"]).tolist(), frame["source"].fillna(""),
-                   _seconds(frame["changed_at"]), _seconds(frame["shown_at"]), strict=True)
-        conn.executemany("INSERT OR REPLACE INTO kpi_sync_events VALUES (?, ?, ?, ?)", rows)
-        return len(frame)
-
-    def _reconcile(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
+    @staticmethod
+    def _reconcile(conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
         rows = zip(frame["run_id"], _seconds(frame["at"]), frame["cause"].fillna(""), frame["skus"].tolist(),
                    strict=True)
         conn.executemany("INSERT OR REPLACE INTO kpi_reconcile VALUES (?, ?, ?, ?)", rows)
         return len(frame)
 
-    def _returns(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
-        rows = zip(self._sku_ids(conn, frame["sku"]).tolist(), frame["reference"].fillna(""),
+    @staticmethod
+    def _returns(conn: sqlite3.Connection, skus: Codes, frame: pd.DataFrame) -> int:
+        rows = zip(skus.ids(frame["sku"]).tolist(), frame["reference"].fillna(""),
                    _seconds(frame["received_at"]), _seconds(frame["booked_at"]), strict=True)
         conn.executemany("INSERT OR REPLACE INTO kpi_returns VALUES (?, ?, ?, ?)", rows)
         return len(frame)
 
-    def _items(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> int:
-        rows = zip(self._sku_ids(conn, frame["sku"]).tolist(), frame["unit_cost"].tolist(), strict=True)
+    @staticmethod
+    def _items(conn: sqlite3.Connection, skus: Codes, frame: pd.DataFrame) -> int:
+        rows = zip(skus.ids(frame["sku"]).tolist(), frame["unit_cost"].tolist(), strict=True)
         conn.executemany("INSERT OR REPLACE INTO kpi_item_costs VALUES (?, ?)", rows)
         return len(frame)
 
@@ -126,27 +101,16 @@ class SqliteKpiStore:
     def kpi_inputs(self, start: date, end: date, lead_days: int) -> KpiInputs:
         first = int((np.datetime64(start, "D") - np.datetime64(0, "D")) // _DAY)
         last = int((np.datetime64(end, "D") - np.datetime64(0, "D")) // _DAY)
-        lo = (first - lead_days) * 86400
         lo_t, hi_t = first * 86400, (last + 1) * 86400
         with opened(self.path) as conn:
-            ids = conn.execute("SELECT id, sku FROM kpi_skus ORDER BY id").fetchall()
-            skus = pd.Index([s for _, s in ids])
-            code = np.full((ids[-1][0] + 1) if ids else 1, -1, dtype=np.int64)
-            code[[i for i, _ in ids]] = np.arange(len(ids))
-
-            def sku(values) -> pd.Categorical:
-                return pd.Categorical.from_codes(code[np.asarray(values, dtype=np.int64)], categories=skus)
-
+            skus, labels = Codes(conn, "kpi_skus", "sku"), Codes(conn, "kpi_labels", "label")
+            sku = skus.categorical
             return KpiInputs(
-                stock_history=self._read_history(conn, first, last, sku),
-                orders=self._read(conn, "SELECT order_number, sku_id, quantity, status, ordered_at, cancel_reason "
-                                  "FROM kpi_order_lines WHERE ordered_at >= ? AND ordered_at < ?",  # what KPIs use
-                                  (lo, hi_t), sku, times=("ordered_at",)),
+                stock_history=self._history(conn, first, last, sku),
+                orders=self._orders(conn, first - lead_days, last, sku, labels),
+                sync_events=self._sync(conn, first, last, sku, labels),
                 api_calls=self._read(conn, "SELECT at, function, status, error_code, attempt, run_id FROM kpi_api_calls "
                                      "WHERE at >= ? AND at < ?", (lo_t, hi_t), sku, times=("at",)),
-                sync_events=self._read(conn, "SELECT sku_id, source, changed_at, shown_at FROM kpi_sync_events "
-                                       "WHERE changed_at >= ? AND changed_at < ?", (lo_t, hi_t), sku,
-                                       times=("changed_at", "shown_at")),
                 reconcile_results=self._read(conn, "SELECT run_id, at, cause, skus FROM kpi_reconcile "
                                              "WHERE at >= ? AND at < ?", (lo_t, hi_t), sku, times=("at",)),
                 returns=self._read(conn, "SELECT sku_id, reference, received_at, booked_at FROM kpi_returns "
@@ -155,15 +119,41 @@ class SqliteKpiStore:
                 items=self._read(conn, "SELECT sku_id, unit_cost FROM kpi_item_costs", (), sku, times=()))
 
     @staticmethod
-    def _read_history(conn: sqlite3.Connection, first: int, last: int, sku) -> pd.DataFrame:
-        rows = conn.execute(
-            "SELECT sku_id, day, on_hand, sellable FROM kpi_stock_history WHERE day BETWEEN ? AND ? UNION ALL "
-            "SELECT h.sku_id, h.day, h.on_hand, h.sellable FROM kpi_stock_history h JOIN (SELECT sku_id, MAX(day) AS d "
-            "FROM kpi_stock_history WHERE day < ? GROUP BY sku_id) m ON h.sku_id = m.sku_id AND h.day = m.d "
-            "ORDER BY 1, 2", (first, last, first)).fetchall()
-        data = np.array(rows, dtype=np.int64).reshape(-1, 4)
-        return pd.DataFrame({"sku": sku(data[:, 0]), "day": pd.to_datetime(data[:, 1], unit="D"),
-                             "on_hand": data[:, 2], "sellable": data[:, 3]})
+    def _history(conn: sqlite3.Connection, first: int, last: int, sku) -> pd.DataFrame:
+        """Change rows of ``first``..``last`` plus each SKU's last row before ``first`` (the domain sorts)."""
+        data = read_days(conn, hw.STOCK, None, last)
+        if not data:
+            data = {name: np.zeros(0, dtype=np.int64) for name in ("sku_id", "day", "on_hand", "sellable")}
+        before = np.flatnonzero(data["day"] < first)  # chunks come in day order: the last row of a SKU wins
+        _, from_end = np.unique(data["sku_id"][before][::-1], return_index=True)
+        keep = np.concatenate([before[len(before) - 1 - from_end], np.flatnonzero(data["day"] >= first)])
+        return pd.DataFrame({"sku": sku(data["sku_id"][keep]),
+                             "day": data["day"][keep].astype("datetime64[D]").astype("datetime64[ns]"),
+                             "on_hand": data["on_hand"][keep].astype(np.int64),
+                             "sellable": data["sellable"][keep].astype(np.int64)})
+
+    @staticmethod
+    def _orders(conn: sqlite3.Connection, first: int, last: int, sku, labels: Codes) -> pd.DataFrame:
+        """What the KPIs use of the order lines placed on days ``first``..``last``."""
+        names = ("order_id", "sku_id", "quantity", "status", "ordered_at", "cancel_reason")
+        data = read_days(conn, hw.ORDERS, first, last, names) or {n: np.zeros(0, dtype=np.int64) for n in names}
+        ids = data["order_id"].astype(np.int64)
+        low = int(ids.min()) if len(ids) else 0  # ids are dense: a range of categories, no hashing
+        high = int(ids.max()) + 1 if len(ids) else 0
+        numbers = pd.Categorical.from_codes(ids - low, categories=pd.RangeIndex(low, high), validate=False)
+        return pd.DataFrame({"order_number": numbers,
+                             "sku": sku(data["sku_id"]), "quantity": data["quantity"].astype(np.int64),
+                             "status": labels.categorical(data["status"]),
+                             "ordered_at": _times(data["ordered_at"]),
+                             "cancel_reason": labels.categorical(data["cancel_reason"])})
+
+    @staticmethod
+    def _sync(conn: sqlite3.Connection, first: int, last: int, sku, labels: Codes) -> pd.DataFrame:
+        names = ("sku_id", "source", "changed_at", "shown_at")
+        data = read_days(conn, hw.SYNC, first, last, names) or {n: np.zeros(0, dtype=np.int64) for n in names}
+        return pd.DataFrame({"sku": sku(data["sku_id"]), "source": labels.categorical(data["source"]),
+                             "changed_at": _times(data["changed_at"]),
+                             "shown_at": _times(data["shown_at"])})
 
     @staticmethod
     def _read(conn: sqlite3.Connection, sql: str, args: tuple, sku, times: tuple[str, ...]) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """A standalone KPI workbook (.xlsx) with native Excel charts, written with XlsxWriter.
 
-Draws the frames and the chart spec of ``domain/kpi_sheet.py``; the file is written to a
-temporary name and moved into place (never half written). The KPI sheet of the main workbook
-comes from the same frames through the workbook batch writer.
+The same frames, headers and charts as the KPI sheets of the shop's workbook
+(``domain/kpi_sheet.py``), for mailing or archiving. The file is written to a temporary name
+and moved into place (never half written).
 """
 
 from __future__ import annotations
@@ -14,27 +14,32 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.chart
 
-from zaiko_xl.domain.kpi import DEFINITIONS
-from zaiko_xl.domain.kpi_sheet import CHARTS, SUMMARY_SHEET, ChartSpec, header, number_format
+from zaiko_xl.adapters.sheet_spec import split_ref
+from zaiko_xl.domain.kpi_sheet import CHARTS, SHEET_COLUMNS, SUMMARY_SHEET, ChartSpec, KpiColumn
 from zaiko_xl.errors import UnreadableFile, where
 
-_UNIT_OF_COLUMN = {header(d.key, days): d.unit for d in DEFINITIONS for days in ("all", "normal", "sale")}
+FORMATS = {"int": "#,##0", "float": "#,##0.00", "percent": "0.00%", "date": "yyyy-mm-dd", "text": "@"}
+HEADER_ROW = 0  # headers in row 1, data from row 2
 
 
 def write_kpi_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[str]) -> Path:
-    """Write ``sheets`` (KPI sheet first) and the charts; ``notes`` go under the KPI table."""
+    """Write ``sheets`` (fields of ``SHEET_COLUMNS``; KPI first) and the charts; ``notes`` under the KPI table."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         book = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False})
-        formats = _formats(book)
+        formats = {kind: book.add_format({"num_format": fmt}) for kind, fmt in FORMATS.items()}
+        formats["head"] = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
+                                           "border": 1})
+        formats["note"] = book.add_format({"italic": True})
         for name, frame in sheets.items():
-            _write_sheet(book.add_worksheet(name), frame, formats, name == SUMMARY_SHEET)
+            _write_sheet(book.add_worksheet(name), SHEET_COLUMNS[name], frame, formats)
         summary = book.get_worksheet_by_name(SUMMARY_SHEET)
         for row, note in enumerate(notes, start=len(sheets[SUMMARY_SHEET]) + 2):
             summary.write_string(row, 0, note, formats["note"])
         for spec in CHARTS:
-            _insert_chart(book, summary, spec, sheets[spec.sheet])
+            _insert_chart(book, summary, spec, sheets[spec.sheet], len(sheets[SUMMARY_SHEET]) + len(notes) + 3)
         book.close()
         os.replace(tmp, path)
     except OSError as exc:
@@ -43,65 +48,67 @@ def write_kpi_workbook(path: Path, sheets: dict[str, pd.DataFrame], notes: list[
     return path
 
 
-def _formats(book: xlsxwriter.Workbook) -> dict:
-    return {"head": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
-                                     "border": 1}),
-            "date": book.add_format({"num_format": "yyyy-mm-dd"}), "note": book.add_format({"italic": True}),
-            **{unit: book.add_format({"num_format": number_format(unit)}) for unit in {d.unit for d in DEFINITIONS}},
-            "int": book.add_format({"num_format": "#,##0"})}
-
-
-def _write_sheet(sheet, frame: pd.DataFrame, formats: dict, per_row_unit: bool) -> None:
-    sheet.set_row(0, 32)
-    for col, name in enumerate(frame.columns):
-        sheet.write_string(0, col, str(name), formats["head"])
-        sheet.set_column(col, col, 15 if col else (46 if per_row_unit else 14))
-    for row, record in enumerate(frame.itertuples(index=False), start=1):
-        unit = record[1] if per_row_unit else None
-        for col, value in enumerate(record):
-            _write_cell(sheet, row, col, value, formats, unit or _UNIT_OF_COLUMN.get(frame.columns[col]))
-    sheet.freeze_panes(1, 1)
+def _write_sheet(sheet, columns: tuple[KpiColumn, ...], frame: pd.DataFrame, formats: dict) -> None:
+    sheet.set_row(HEADER_ROW, 32)
+    for j, column in enumerate(columns):
+        sheet.write_string(HEADER_ROW, j, column.header, formats["head"])
+        sheet.set_column(j, j, column.width)
+        for i, value in enumerate(frame[column.field].tolist(), start=HEADER_ROW + 1):
+            _write_cell(sheet, i, j, value, formats[column.kind], column.kind)
+    sheet.freeze_panes(HEADER_ROW + 1, 1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 1 if per_row_unit else 0)  # the KPI sheet with its charts on one page
+    sheet.fit_to_pages(1, 0)
 
 
-def _write_cell(sheet, row: int, col: int, value, formats: dict, unit: str | None) -> None:
-    if isinstance(value, date):
-        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), formats["date"])
-    elif isinstance(value, bool) or value is None:
+def _write_cell(sheet, row: int, col: int, value, fmt, kind: str) -> None:
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))) or value is pd.NaT:
         sheet.write_blank(row, col, None)
-    elif isinstance(value, int):
-        sheet.write_number(row, col, value, formats["int"])
-    elif isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            sheet.write_blank(row, col, None)
-        else:
-            sheet.write_number(row, col, value, formats.get(unit) if unit else None)
-    else:
+    elif kind == "date" and isinstance(value, date):
+        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt)
+    elif kind == "text":
         sheet.write_string(row, col, str(value))
+    else:
+        sheet.write_number(row, col, float(value), fmt)
 
 
-def _insert_chart(book: xlsxwriter.Workbook, target, spec: ChartSpec, frame: pd.DataFrame) -> None:
-    first, last = 1, len(frame)
-    if spec.rows_where is not None:
-        column, value = spec.rows_where
-        rows = [i + 1 for i, v in enumerate(frame[column]) if v == value]
-        if not rows:
-            return
-        first, last = rows[0], rows[-1]
-    if last < first:
+def _filled(frame: pd.DataFrame, field: str) -> int:
+    values = frame[field]
+    present = (values.notna() & (values.astype(object) != "")).to_numpy()
+    return int(present.nonzero()[0][-1]) + 1 if present.any() else 0
+
+
+def _insert_chart(book: xlsxwriter.Workbook, target, spec: ChartSpec, frame: pd.DataFrame, first_row: int) -> None:
+    rows = _filled(frame, spec.categories)
+    if not rows:
         return
+    fields = [c.field for c in SHEET_COLUMNS[spec.sheet]]
+    first, last, cat = HEADER_ROW + 1, HEADER_ROW + rows, fields.index(spec.categories)
+    series = [([spec.sheet, HEADER_ROW, fields.index(f)], [spec.sheet, first, cat, last, cat],
+               [spec.sheet, first, fields.index(f), last, fields.index(f)]) for f in spec.series]
+    row, col = split_ref(spec.anchor)
+    target.insert_chart(first_row + row - CHART_ROW, col, native_chart(book, spec, series), CHART_SIZE)
+
+
+CHART_ROW = 24  # the KPI sheet's charts start on this row (kpi_sheet.CHARTS anchors)
+CHART_SIZE = {"x_scale": 1.32, "y_scale": 1.2}
+
+
+def native_chart(book: xlsxwriter.Workbook, spec: ChartSpec, series: list[tuple]) -> xlsxwriter.chart.Chart:
+    """A KPI chart as both the template and the standalone workbook draw it; ``series``: (name, categories,
+    values) references in any form XlsxWriter takes."""
     chart = book.add_chart({"type": spec.kind})
-    cat = list(frame.columns).index(spec.categories)
-    for series in spec.series:
-        col = list(frame.columns).index(series.column)
-        chart.add_series({"name": [spec.sheet, 0, col], "categories": [spec.sheet, first, cat, last, cat],
-                          "values": [spec.sheet, first, col, last, col],
-                          **({"marker": {"type": "circle", "size": 4}} if spec.kind == "line" else {})})
-    chart.set_title({"name": spec.title, "name_font": {"size": 11}})
-    chart.set_y_axis({"num_format": spec.number_format, "min": 0} if spec.kind == "line" else {})
-    chart.set_x_axis({"num_format": spec.number_format, "min": 0} if spec.kind == "bar" else {"num_format": "mm/dd"})
+    for name, categories, values in series:
+        chart.add_series({"name": name, "categories": categories, "values": values,
+                          **({"marker": {"type": "circle", "size": 3}} if spec.kind == "line" else {})})
+    chart.set_title({"name": spec.title, "name_font": {"size": 10}})
+    if spec.kind == "line":
+        # a category axis: one label per week or month (a date axis would tick every day)
+        chart.set_x_axis({"text_axis": True, "num_format": "yyyy/mm/dd", "num_font": {"rotation": -45}})
+        chart.set_y_axis({"num_format": spec.number_format, "min": 0})
+    else:  # horizontal bars: the value axis runs across, the first (largest) cause on top
+        chart.set_x_axis({"num_format": spec.number_format, "min": 0})
+        chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
-    target.insert_chart(spec.anchor, chart, {"x_scale": 1.35, "y_scale": 1.15})
+    return chart

@@ -12,6 +12,7 @@ import logging
 import random
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Protocol
 
 import httpx
 import pandas as pd
@@ -29,14 +30,23 @@ from zaiko_xl.domain.rms_codes import is_valid_key, key_problem, manage_number_p
 from zaiko_xl.errors import ApiRejected, InvalidRmsCode, RangeTooCrowded
 
 
+class CallLog(Protocol):
+    """Where the client's HTTP attempts go (adapters/api_call_log.py keeps them in the journal)."""
+
+    def add(self, function: str, status: int, error_code: str, attempt: int) -> None: ...
+
+    def flush(self) -> None: ...
+
+
 class HttpRmsClient:
     """RMS over HTTP. Use as a context manager, or call ``close()``."""
 
     def __init__(self, transport: RmsTransport, client: httpx.Client, *, license_key: str, settle_s: float,
                  policy: RetryPolicy, clock: Clock, order_version: int = 10, page_size: int = ep.SEARCH_PAGE_MAX,
-                 search_cap: int = ep.SEARCH_RESULT_CAP) -> None:
+                 search_cap: int = ep.SEARCH_RESULT_CAP, call_log: CallLog | None = None) -> None:
         self.transport = transport
         self._client = client
+        self._call_log = call_log
         self._license_key = license_key
         self._order_version = order_version
         self._orders = OrderSearch(transport, page_size=page_size, cap=search_cap)
@@ -48,20 +58,26 @@ class HttpRmsClient:
     def connect(cls, base_url: str, service_secret: str, license_key: str, *, timeout_s: float = 30.0,
                 rates: dict[str, float], retry_budget_s: float, retry_base_s: float = 1.0, retry_cap_s: float = 30.0,
                 retry_max_attempts: int = 6, settle_s: float = 2.0, order_version: int = 10,
-                clock: Clock | None = None, rng: random.Random | None = None, **options: int) -> HttpRmsClient:
-        """A client with one pacer per family (``rates``: family -> requests per second)."""
+                clock: Clock | None = None, rng: random.Random | None = None, call_log: CallLog | None = None,
+                **options: int) -> HttpRmsClient:
+        """A client with one pacer per family (``rates``: family -> requests per second).
+
+        ``call_log`` hears of every HTTP attempt and is flushed when the client closes.
+        """
         logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs URLs; the license URL has the key
         clock = clock or SystemClock()
         client = httpx.Client(base_url=base_url, timeout=timeout_s,
                               headers={"Authorization": esa_header(service_secret, license_key)})
         pacers = {family: Pacer(rate, clock) for family, rate in rates.items()}
         policy = RetryPolicy(retry_budget_s, retry_base_s, retry_cap_s, retry_max_attempts, rng or random.Random())
-        transport = RmsTransport(client, pacers, policy, clock)
+        transport = RmsTransport(client, pacers, policy, clock, call_log.add if call_log is not None else None)
         return cls(transport, client, license_key=license_key, settle_s=settle_s, policy=policy, clock=clock,
-                   order_version=order_version, **options)
+                   order_version=order_version, call_log=call_log, **options)
 
     def close(self) -> None:
         self._client.close()
+        if self._call_log is not None:
+            self._call_log.flush()
 
     def __enter__(self) -> HttpRmsClient:
         return self

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from base64 import b64encode
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -90,14 +90,23 @@ def esa_header(service_secret: str, license_key: str) -> str:
     return "ESA " + b64encode(f"{service_secret}:{license_key}".encode()).decode("ascii")
 
 
-class RmsTransport:
-    """Sends RMS calls through one pooled httpx.Client, paced per family, with retries."""
+AttemptHook = Callable[[str, int, str, int], None]  # function, HTTP status (0: no answer), RMS code, attempt (1 = first)
 
-    def __init__(self, client: httpx.Client, pacers: Mapping[str, Pacer], policy: RetryPolicy, clock: Clock) -> None:
+
+class RmsTransport:
+    """Sends RMS calls through one pooled httpx.Client, paced per family, with retries.
+
+    ``on_attempt`` (optional) hears of every HTTP attempt, retries included: the ``api_calls``
+    KPI input (docs/data-contracts.md §9). It must not raise.
+    """
+
+    def __init__(self, client: httpx.Client, pacers: Mapping[str, Pacer], policy: RetryPolicy, clock: Clock,
+                 on_attempt: AttemptHook | None = None) -> None:
         self._client = client
         self._pacers = pacers
         self._policy = policy
         self._clock = clock
+        self._on_attempt = on_attempt
         self.requests = 0  # requests sent, retries included (for reports and benchmarks)
 
     def call(self, ep: Endpoint, *, body: Any = None, params: Mapping[str, str] | None = None,
@@ -107,10 +116,12 @@ class RmsTransport:
         headers = {"Content-Type": JSON_CONTENT_TYPE} if ep.method in ("POST", "PUT", "PATCH") else {}
         budget = RetryBudget(self._policy, self._clock)
         url = ep.url(**path_args)
+        attempt = 0
         while True:
             self._pacers[ep.family].wait()
             self.requests += 1
-            outcome = self._send_once(ep, url, content, headers, params, write)
+            attempt += 1
+            outcome = self._send_once(ep, url, content, headers, params, write, attempt)
             if isinstance(outcome, Reply):
                 return outcome
             wait = budget.next_wait(outcome.retry_after)
@@ -119,17 +130,24 @@ class RmsTransport:
             self._clock.sleep(wait)
 
     def _send_once(self, ep: Endpoint, url: str, content: bytes | None, headers: dict[str, str],
-                   params: Mapping[str, str] | None, write: bool) -> Reply | _Retriable:
+                   params: Mapping[str, str] | None, write: bool, attempt: int) -> Reply | _Retriable:
         try:
             response = self._client.request(ep.method, url, content=content, headers=headers, params=params)
         except _NOT_SENT as exc:
+            self._heard(ep, 0, "", attempt)
             return _Retriable(f"connection failed: {type(exc).__name__}")
         except _MAYBE_SENT as exc:
+            self._heard(ep, 0, "", attempt)
             detail = f"{type(exc).__name__}: {exc}"
             if write:
                 raise WriteUnknown(detail) from exc
             return _Retriable(detail)
+        self._heard(ep, response.status_code, _rms_code(response) if response.status_code >= 400 else "", attempt)
         return _classify(ep, response, write)
+
+    def _heard(self, ep: Endpoint, status: int, code: str, attempt: int) -> None:
+        if self._on_attempt is not None:
+            self._on_attempt(ep.function, status, code, attempt)
 
 
 def _classify(ep: Endpoint, response: httpx.Response, write: bool) -> Reply | _Retriable:

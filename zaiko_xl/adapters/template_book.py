@@ -36,8 +36,11 @@ from zaiko_xl.adapters.columns import (
     Owner,
     Sheet,
     column_letter,
+    sheet,
     split_ref,
 )
+from zaiko_xl.adapters.kpi_xlsx import CHART_SIZE, native_chart
+from zaiko_xl.domain.kpi_sheet import CHARTS
 from zaiko_xl.domain.model import RMS_MAX_STOCK, MovementKind
 
 FIXED_TIME = datetime(2026, 1, 1)  # document properties: a fixed date keeps the build reproducible
@@ -161,9 +164,10 @@ def _dashboard(wb: Workbook, ws: Worksheet, fmt: Formats, version: str) -> None:
 def _named_cells(wb: Workbook, ws: Worksheet, spec: Sheet, fmt: Formats) -> None:
     for cell in spec.cells:
         ws.write(cell.label_ref, cell.label, fmt.label)
-        if cell.kind is Kind.DATETIME and spec is not DASHBOARD:  # beside narrow number columns: span 3
+        span = 5 if spec is KPI else 3 if cell.kind is Kind.DATETIME and spec is not DASHBOARD else 1
+        if span > 1:  # beside narrow number columns; the KPI facts are sentences
             row, col = split_ref(cell.ref)
-            ws.merge_range(row - 1, col, row - 1, col + 2, None, fmt.value(cell.kind))
+            ws.merge_range(row - 1, col, row - 1, col + span - 1, None, fmt.value(cell.kind))
         else:
             ws.write_blank(cell.ref, None, fmt.value(cell.kind))
         wb.define_name(f"zaiko_{spec.key}_{cell.field}", f"={_quoted(spec.name)}!{_absolute(cell.ref)}")
@@ -192,12 +196,15 @@ def _table_sheet(wb: Workbook, ws: Worksheet, spec: Sheet, fmt: Formats) -> None
     if "match" in spec.fields and spec.owner is Owner.ZAIKO:
         _match_highlights(ws, spec, fmt)
     if spec is KPI:
-        _kpi_charts(wb, ws, spec)
+        _kpi_charts(wb, ws)
     if spec.protect:
         ws.protect("", PROTECTION)
     name = _quoted(spec.name)
     wb.define_name(f"zaiko_{spec.key}_header", f"={name}!$A${spec.header_row}:${column_letter(last_col)}${spec.header_row}")
-    _print_setup(ws, spec, landscape=len(spec.columns) > 6)
+    _print_setup(ws, spec, landscape=len(spec.columns) > 6 and spec is not KPI)
+    if spec is KPI:  # the table and its charts on one page, no grid behind the charts
+        ws.fit_to_pages(1, 1)
+        ws.hide_gridlines(2)
 
 
 def _grid(ws: Worksheet, grid: Grid, fmt: Formats) -> None:
@@ -262,30 +269,15 @@ def _match_legend(ws: Worksheet, spec: Sheet, fmt: Formats) -> None:
         ws.merge_range(first + i, 0, first + i, len(spec.columns) - 1, text, fmt.note)
 
 
-def _kpi_charts(wb: Workbook, ws: Worksheet, spec: Sheet) -> None:
-    name = _quoted(spec.name)
-    first, last = spec.first_data_row, spec.first_data_row + spec.max_rows - 1
-    dates = f"={name}!$A${first}:$A${last}"
-    trend = wb.add_chart({"type": "line"})
-    for field in ("stockout_rate", "cancel_rate"):
-        letter = spec.letter(field)
-        trend.add_series({"name": f"={name}!${letter}${spec.header_row}", "categories": dates,
-                          "values": f"={name}!${letter}${first}:${letter}${last}", "marker": {"type": "circle"}})
-    trend.set_title({"name": "欠品率・受注後キャンセル率 / Stockout and cancel rates"})
-    trend.set_y_axis({"num_format": "0%"})
-    trend.set_x_axis({"date_axis": True, "num_format": "m/d", "num_font": {"rotation": -45}})
-    trend.show_blanks_as("gap")
-    ws.insert_chart("M2", trend, {"x_scale": 1.4, "y_scale": 1.1})
-    grid = spec.grids[0]
-    row0, col0 = split_ref(grid.corner)
-    labels = f"={name}!${column_letter(col0)}${row0 + 1}:${column_letter(col0)}${row0 + len(grid.rows)}"
-    bars = wb.add_chart({"type": "column"})
-    bars.add_series({"name": "件数 / SKUs", "categories": labels,
-                     "values": f"={name}!${column_letter(col0 + 1)}${row0 + 1}:${column_letter(col0 + 1)}${row0 + len(grid.rows)}",
-                     "points": [{"fill": {"color": CAUSE_FILLS[c]}, "border": {"color": "#7F7F7F"}} for c, _ in grid.rows]})
-    bars.set_title({"name": "原因別の差異 / Discrepancies by cause"})
-    bars.set_legend({"none": True})
-    ws.insert_chart("M20", bars, {"x_scale": 1.4, "y_scale": 1.1})
+def _kpi_charts(wb: Workbook, ws: Worksheet) -> None:
+    """The KPI charts (kpi_sheet.CHARTS) on the KPI sheet; each points at the first data row of its
+    table, and every write refits it to the rows written (adapters/chart_ranges.py)."""
+    for spec in CHARTS:
+        data = sheet(spec.sheet)
+        name, row, cat = _quoted(data.name), data.first_data_row, data.letter(spec.categories)
+        series = [(f"={name}!${data.letter(f)}${data.header_row}", f"={name}!${cat}${row}:${cat}${row}",
+                   f"={name}!${data.letter(f)}${row}:${data.letter(f)}${row}") for f in spec.series]
+        ws.insert_chart(spec.anchor, native_chart(wb, spec, series), {**CHART_SIZE, "object_position": 2})
 
 
 # ---------------------------------------------------------------- xlwings.conf and helpers

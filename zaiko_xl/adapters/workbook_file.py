@@ -3,8 +3,10 @@
 Writing changes the package at the part level: only the worksheet parts of the sheets being
 written get a new ``<sheetData>`` and ``<dimension>``; every other member (VBA, buttons, the
 user's sheets, styles, charts, shared strings) is copied byte for byte with its original
-compression. The one exception is forced by the format: when a rewritten sheet had formulas
-that Excel listed in ``xl/calcChain.xml``, those entries are removed (see ``calc_chain_edits``).
+compression. Two exceptions are forced by the format: when a rewritten sheet had formulas
+that Excel listed in ``xl/calcChain.xml``, those entries are removed (see ``calc_chain_edits``);
+and a chart whose series point at a rewritten table is refitted to its new rows
+(``chart_ranges``: zaiko-xl's KPI charts).
 
 Safety: refuses while Excel has the file open (the ``~$<name>`` lock file exists, E501);
 writes to a temporary file in the same folder, checks it, keeps a backup of the original in
@@ -31,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from zaiko_xl.adapters import row_xml, sheet_xml, xlsx_package, zip_parts
+from zaiko_xl.adapters import chart_ranges, row_xml, sheet_xml, xlsx_package, zip_parts
 from zaiko_xl.adapters.columns import Kind, Sheet, column_letter, normalise_header, sheet, split_ref
 from zaiko_xl.adapters.sheet_frames import frame_from_rows, resolve_update, with_hand_edits
 from zaiko_xl.errors import (
@@ -156,6 +158,7 @@ class WorkbookFile:
                     replace[parts[spec.name].part] = _new_part(spec, xml, update, shared, self.path.name)
                 rewritten = {parts[s.name].sheet_id for s, u in todo if u.rows is not None}
                 chain, drop = xlsx_package.calc_chain_edits(zf, rewritten)
+                replace.update(_refitted_charts(zf, todo))
         except (zipfile.BadZipFile, KeyError, OSError) as exc:
             raise UnreadableFile(**where(self.path.name), detail=str(exc)) from exc
         replace.update({name: [data] for name, data in chain.items()})
@@ -232,6 +235,19 @@ def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[in
     before = sheet_xml.with_dimension(parts.before, max(last_row, head_row), max(len(spec.columns) - 1, head_col))
     return itertools.chain([before.encode(), head.encode()], row_xml.data_rows(spec, update.rows, styles),
                            [parts.after.encode()])
+
+
+def _refitted_charts(zf: zipfile.ZipFile, todo: list[tuple[Sheet, SheetUpdate]]) -> dict[str, list[bytes]]:
+    """Chart parts whose series point at a rewritten table, refitted to its new rows (see chart_ranges)."""
+    tables = {spec.name: chart_ranges.table_fill(spec, update.rows) for spec, update in todo if update.rows is not None}
+    changed = {}
+    for name in zf.namelist():
+        if tables and name.startswith("xl/charts/chart") and name.endswith(".xml"):
+            xml = zf.read(name).decode("utf-8")
+            fitted = chart_ranges.refit_chart_xml(xml, tables)
+            if fitted != xml:
+                changed[name] = [fitted.encode("utf-8")]
+    return changed
 
 
 def _check_header(spec: Sheet, found: Mapping[int, str], file: str) -> None:

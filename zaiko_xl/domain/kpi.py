@@ -139,20 +139,28 @@ def compute_kpis(inputs: KpiInputs, calendar: KpiCalendar) -> KpiReport:
     return KpiReport(calendar, frame, summary, trend, summary_causes, top.head(20).reset_index(drop=True), basis)
 
 
-def _unit_costs(items: pd.DataFrame | None, skus: pd.Index) -> tuple[np.ndarray, Literal["cost", "units"]]:
-    """Cost per SKU code; every unit weighs 1 unless all measured SKUs have a positive cost."""
+def _unit_costs(items: pd.DataFrame | None, skus: pd.Index,
+                measured: np.ndarray) -> tuple[np.ndarray, Literal["cost", "units"]]:
+    """Cost per SKU code; every unit weighs 1 unless all measured SKUs (codes with history) have a positive cost.
+
+    ``skus`` may name SKUs without history (the categories of categorical input): they weigh 0, as
+    SKUs that are not in ``skus`` at all do (their orders are not counted as sold).
+    """
+    weight = np.zeros(len(skus))
+    weight[np.unique(measured)] = 1.0
     if items is not None and len(skus):
         costs = kf.check_frame(items, kf.ITEM_COSTS).drop_duplicates("sku", keep="last").set_index("sku")["unit_cost"]
-        aligned = costs.reindex(skus)
-        if aligned.notna().all() and (aligned > 0).all():
-            return aligned.to_numpy(dtype=float), "cost"
-    return np.ones(len(skus)), "units"
+        aligned = costs.reindex(skus).to_numpy(dtype=float)
+        used = aligned[weight > 0]
+        if (~np.isnan(used)).all() and (used > 0).all():
+            return np.where(weight > 0, aligned, 0.0), "cost"
+    return weight, "units"
 
 
 def _daily_parts(inputs: KpiInputs, calendar: KpiCalendar, axis: DayAxis):
     history = reduce_history(kf.check_frame(inputs.stock_history, kf.STOCK_HISTORY), axis)
     orders = kf.check_frame(inputs.orders, kf.ORDERS)
-    cost, basis = _unit_costs(inputs.items, history.skus)
+    cost, basis = _unit_costs(inputs.items, history.skus, history.code)
     order_day = axis.index(orders["ordered_at"])
     order_codes = codes_in(orders["sku"], history.skus)
     line_cost = np.where(order_codes >= 0, np.append(cost, 0.0)[order_codes], 0.0)  # no stock history: left out

@@ -157,7 +157,7 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
         book = bootstrap.writable_workbook(settings, workbook)
-        with bootstrap.pull_sources(settings, workbook) as sources, progress_bar() as progress:
+        with bootstrap.pull_sources(settings, workbook, journal_calls=True) as sources, progress_bar() as progress:
             report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
                                    bootstrap.pull_options(settings, workbook), progress)
         render_workbook_pull(report, workbook, stdout_console())
@@ -278,19 +278,20 @@ def kpi(
     notify_: Annotated[bool, typer.Option("--notify", help="基準を超えた KPI を通知 / notify KPIs over thresholds")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="この日の前日までを集計 (YYYY-MM-DD) / report up to the day before")] = None,
 ) -> None:
-    """KPI を計算して表示 / compute and show the KPIs."""
+    """KPI を計算し KPI シートとグラフを更新 / compute the KPIs and refresh the KPI sheets and charts."""
     import json
 
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints.ops_views import render_kpi, render_outcome
-    from zaiko_xl.services.kpi import compute_kpi_report, publish_kpi_report
+    from zaiko_xl.services.kpi import publish_kpi_report, refresh_kpis
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
         store = bootstrap.build_kpi_store(settings)
         today = _parse_date(as_of, "--as-of") if as_of else bootstrap.jst_now().date()
-        result = compute_kpi_report(store, bootstrap.kpi_options(settings, today), store)
+        result = refresh_kpis(store, bootstrap.kpi_options(settings, today), bootstrap.workbook_file(settings, workbook),
+                              store)
         published = publish_kpi_report(result, files=bootstrap.build_kpi_files(), html_path=html, xlsx_path=xlsx,
                                        mailer=bootstrap.build_mailer(settings), mail=mail,
                                        alerts=bootstrap.kpi_alerts(settings) if notify_ else None)
@@ -299,6 +300,7 @@ def kpi(
             typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
             return
         render_kpi(result, console)
+        console.print(f"{workbook} の KPI シートを更新しました。/ Updated the KPI sheets of {workbook}.", markup=False)
         for path in published.files:
             console.print(f"{path} を作成しました。/ Wrote {path}.", markup=False)
         if published.notified is not None:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from zaiko_xl.entrypoints.demo_kpi import fresh_journal, kpi_step
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -127,7 +129,7 @@ def _pull(run: DemoRun) -> None:
 
     settings = load_settings(run.out / CONFIG_NAME, rms={"base_url": run.sandbox_url, **run.credentials})
     book = bootstrap.writable_workbook(settings, run.workbook)
-    with bootstrap.pull_sources(settings, book.path) as sources:
+    with bootstrap.pull_sources(settings, book.path, journal_calls=True, run_id="demo-pull") as sources:
         report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
                                bootstrap.pull_options(settings, book.path))
     run.facts["pull"] = report
@@ -196,6 +198,7 @@ STEPS: list[tuple[str, Step]] = [
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
     ("発注計算 / reorder", _reorder),
+    ("KPI を計算 / compute the KPIs", kpi_step),  # keep last: it measures what the steps before journaled
 ]
 
 
@@ -205,6 +208,7 @@ def run_demo(*, out: Path, skus: int, seed: int, console: Console, as_of: dateti
 
     moment = as_of or datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None, second=0, microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
+    fresh_journal(out)
     run = DemoRun(out=out, skus=skus, seed=seed, as_of=moment)
     with run.resources:
         for label, step in STEPS:

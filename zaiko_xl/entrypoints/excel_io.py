@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from zaiko_xl.adapters.chart_ranges import TableFill, refit_series_formula, table_fill
 from zaiko_xl.adapters.columns import DASHBOARD, Sheet, sheet
 from zaiko_xl.adapters.sheet_frames import array_formulas, excel_rows, frame_from_rows, resolve_update, with_hand_edits
 from zaiko_xl.config import CONFIG_FILE_NAME, Settings, load_settings
@@ -81,15 +82,30 @@ class XlwingsWorkbook:
         return {field: sht.range(ref).value for field, (ref, _kind) in spec.cell_refs().items()}
 
     def write_sheets(self, updates: Mapping[str, SheetUpdate | pd.DataFrame]) -> None:
+        tables = {}
         for spec, update in [resolve_update(name, value) for name, value in updates.items()]:
             with _unprotected(self._sheet(spec)) as sht:
                 if update.rows is not None:
                     rows, _kept = with_hand_edits(spec, update.rows, lambda n=spec.name: self.read_sheet(n))
                     self._write_rows(sht, spec, rows)
+                    tables[spec.name] = table_fill(spec, rows)
                 refs = spec.cell_refs()
                 cells = {"updated_at": datetime.now().replace(microsecond=0)} if "updated_at" in refs else {}
                 for field, cell_value in {**cells, **update.cells}.items():
                     sht.range(refs[field][0]).value = cell_value
+        if tables:
+            self._refit_charts(tables)
+
+    def _refit_charts(self, tables: Mapping[str, TableFill]) -> None:
+        """Charts on the written tables cover their new rows (as the file writer does; chart_ranges)."""
+        for sht in self.book.sheets:
+            for chart in sht.charts:
+                collection = chart.api[1].SeriesCollection()
+                for i in range(1, collection.Count + 1):
+                    series = collection.Item(i)
+                    fitted = refit_series_formula(series.Formula, tables)
+                    if fitted != series.Formula:
+                        series.Formula = fitted
 
     def _write_rows(self, sht: Any, spec: Sheet, rows: pd.DataFrame) -> None:
         first, width = spec.first_data_row, len(spec.columns)

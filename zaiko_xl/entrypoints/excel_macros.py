@@ -67,6 +67,8 @@ def confirmed_push(run: ExcelRun, plan_push: Callable[..., PushPlanSummary],
 
 
 def kpi_button() -> None:
-    """KPI更新: compute the KPIs and refresh the KPI sheet and its charts."""
+    """KPI更新: compute the KPIs and refresh the KPI sheets and their charts (as `zaiko-xl kpi`)."""
     with excel_run(xw.Book.caller(), "KPI更新") as run:
-        run.done(services.kpi(run.workbook, run.progress).render())
+        store = bootstrap.build_kpi_store(run.settings)
+        options = bootstrap.kpi_options(run.settings, bootstrap.jst_now().date())
+        run.done(services.kpi(run.workbook, store, options, run.progress, store).render())

@@ -54,14 +54,18 @@ def orders_frame(catalog: Catalog, lines: Lines, ful: Fulfilment, out: Outcome, 
                  as_of: np.datetime64) -> pd.DataFrame:
     status = np.full(len(lines.day), UNSHIPPED)
     changed = np.full(len(lines.day), np.datetime64("NaT"), dtype="datetime64[ns]")
+    reason = np.full(len(lines.day), "", dtype=object)  # why a cancelled line was cancelled (data-contracts §9)
     cancelled_early = (ful.event == CANCEL) & (ful.event_at <= as_of)
     status[cancelled_early], changed[cancelled_early] = CANCELLED, ful.event_at[cancelled_early]
+    reason[cancelled_early] = "customer"
     status[out.out_of_stock], changed[out.out_of_stock] = CANCELLED, ful.ship_at[out.out_of_stock]
+    reason[out.out_of_stock] = "stockout"
     status[out.shipped], changed[out.shipped] = SHIPPED, ful.ship_at[out.shipped]
     done = out.event_done
     for event, final in ((RETURN, RETURNED), (REFUSED, CANCELLED)):
         hit = done & (ful.event == event)
         status[hit], changed[hit] = final, ful.event_at[hit]
+    reason[done & (ful.event == REFUSED)] = "customer"  # refused at delivery
     swapped = done & (ful.event == EXCHANGE) & out.swapped_to_return
     status[swapped], changed[swapped] = RETURNED, ful.event_at[swapped]
     return pd.DataFrame({
@@ -72,6 +76,7 @@ def orders_frame(catalog: Catalog, lines: Lines, ful: Fulfilment, out: Outcome, 
         "status": pd.array(STATUS_LABELS[status], dtype="str"),
         "ordered_at": lines.ordered_at.astype("datetime64[ns]"),
         "changed_at": changed,
+        "cancel_reason": pd.array(reason, dtype="str"),
     })
 
 

@@ -2,8 +2,9 @@
 
 Checks: configuration loads, credentials present (never shown), notification channels, RMS
 license expiry, each enabled RMS API function reachable, workbook not open in Excel, journal
-writable, last successful run. A check that cannot run (no settings, no RMS client hook yet)
-says "skip"; only "fail" makes the command exit non-zero.
+writable, last successful run. A check that cannot run (no settings, no credentials, RMS refusing
+the key or out of reach: the API checks after a failed license check) says "skip"; only "fail"
+makes the command exit non-zero.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from zaiko_xl.domain.runs import Outcome
-from zaiko_xl.errors import ApiError, ZaikoError
+from zaiko_xl.errors import ApiAuthError, ApiError, ApiUnavailable, ZaikoError
 from zaiko_xl.ports import ApiProbe, HealthProbe, LicenseSource, RunLog
 
 Status = Literal["ok", "warn", "fail", "skip"]
@@ -74,9 +75,12 @@ def run_doctor(inputs: DoctorInputs) -> list[CheckResult]:
         return [config] + [_result(k, "skip", TITLES[k], ("設定を読めないため未確認", "not checked: no settings"))
                            for k in rest]
     results = [config, _credentials(inputs), _channels(inputs)]
-    ready = not inputs.missing_secrets
-    results.append(_license(inputs) if ready else _skip_no_credentials("license"))
-    results.extend(_api(inputs) if ready else [_skip_no_credentials("api")])
+    if inputs.missing_secrets:
+        results += [_skip_no_credentials("license"), _skip_no_credentials("api")]
+    else:
+        license, cause = _license(inputs)
+        results.append(license)
+        results.extend(_api(inputs) if cause is None else [_skip_rms_down(cause)])
     results.extend([_workbook(inputs), _journal(inputs), _last_run(inputs)])
     return results
 
@@ -132,23 +136,33 @@ def _channels(inputs: DoctorInputs) -> CheckResult:
     return _result("notifications", "ok", TITLES["notifications"], (f"設定済み: {listed}", f"configured: {listed}"))
 
 
-def _license(inputs: DoctorInputs) -> CheckResult:
+def _skip_rms_down(cause: ApiError) -> CheckResult:
+    """The API checks when the license check already showed that no call can get through."""
+    ja, en = (("RMS がキーを受け付けないため未確認 (上の行を参照)", "not checked: RMS refuses the key (see above)")
+              if isinstance(cause, ApiAuthError) else
+              ("RMS に接続できないため未確認 (上の行を参照)", "not checked: RMS cannot be reached (see above)"))
+    return _result("api", "skip", TITLES["api"], (ja, en))
+
+
+def _license(inputs: DoctorInputs) -> tuple[CheckResult, ApiError | None]:
+    """The license check, and the error when it shows that no RMS call can get through."""
     titles = TITLES["license"]
     if inputs.license is None:
         return _result("license", "skip", titles, ("RMS クライアントの期限確認が未接続のため未確認",
-                                                   "not checked: the RMS client's license hook is not connected"))
+                                                   "not checked: the RMS client's license hook is not connected")), None
     try:
         expiry = inputs.license.license_expiry()
     except ApiError as exc:
-        return _from_error("license", titles, exc)
+        blocking = exc if isinstance(exc, ApiAuthError | ApiUnavailable) else None
+        return _from_error("license", titles, exc), blocking
     left = (expiry - inputs.today).days
     message = (f"期限 {expiry} (あと {left} 日)", f"expires {expiry} (in {left} day(s))")
     hint = ("RMS で新しいライセンスキーを発行し、ZAIKO_RMS_LICENSE_KEY かキーリングに設定してください。",
             "Issue a new key in RMS and set it in ZAIKO_RMS_LICENSE_KEY or the keyring.")
     if left < 0:
-        return _result("license", "fail", titles, (f"期限切れ ({expiry})", f"expired on {expiry}"), hint)
+        return _result("license", "fail", titles, (f"期限切れ ({expiry})", f"expired on {expiry}"), hint), None
     return _result("license", "warn" if left <= inputs.warn_days else "ok", titles, message,
-                   hint if left <= inputs.warn_days else ("", ""))
+                   hint if left <= inputs.warn_days else ("", "")), None
 
 
 def _api(inputs: DoctorInputs) -> list[CheckResult]:
@@ -161,7 +175,7 @@ def _api(inputs: DoctorInputs) -> list[CheckResult]:
         key, named = f"api:{function}", (f"{titles[0]} {function}", f"{titles[1]} {function}")
         try:
             inputs.api.probe(function)
-        except ApiError as exc:
+        except ZaikoError as exc:  # ApiError, or E731 for a function name it cannot probe
             results.append(_from_error(key, named, exc))
         else:
             results.append(_result(key, "ok", named, ("応答あり", "reachable")))

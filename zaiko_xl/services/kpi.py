@@ -1,4 +1,4 @@
-"""The KPI use case: read the history, compute every KPI, freeze the baseline at go-live.
+"""The KPI use case: read the history, compute every KPI, freeze the baseline at go-live, write the sheets.
 
 The baseline (導入前の基準値) is what the KPIs were before go-live. It is frozen in the journal
 by the first report after the go-live date, so later reports compare against the same numbers
@@ -16,8 +16,9 @@ import pandas as pd
 
 from zaiko_xl.domain.kpi import KpiCalendar, KpiReport, compute_kpis, period_bounds
 from zaiko_xl.domain.kpi_result import KpiResult, build_result, kpi_text
+from zaiko_xl.domain.kpi_sheet import SUMMARY_SHEET, kpi_sheets, summary_notes
 from zaiko_xl.errors import KpiNoData, NotifyNotConfigured
-from zaiko_xl.ports import BaselineStore, KpiReportFiles, KpiSource, ReportMailer
+from zaiko_xl.ports import BaselineStore, KpiReportFiles, KpiSource, ReportMailer, SheetUpdate, WorkbookSink
 from zaiko_xl.services.notify import KpiAlerts, NotifyOutcome, notify_kpis
 
 
@@ -42,6 +43,22 @@ def compute_kpi_report(source: KpiSource, options: KpiOptions, baseline: Baselin
     report = compute_kpis(inputs, calendar)
     frozen, source_kind = _baseline(report, options, baseline)
     return build_result(report, frozen, source_kind)
+
+
+def write_kpi_sheets(result: KpiResult, workbook: WorkbookSink) -> None:
+    """The KPI, KPI推移 and KPI原因 sheets of the shop's workbook, in one write (their charts follow)."""
+    sheets = kpi_sheets(result)
+    updates: dict[str, SheetUpdate | pd.DataFrame] = dict(sheets)
+    updates[SUMMARY_SHEET] = SheetUpdate(rows=sheets[SUMMARY_SHEET], cells=summary_notes(result))
+    workbook.write_sheets(updates)
+
+
+def refresh_kpis(source: KpiSource, options: KpiOptions, workbook: WorkbookSink,
+                 baseline: BaselineStore | None = None) -> KpiResult:
+    """Compute the KPIs and write them into the workbook: `zaiko-xl kpi` and the KPI更新 button."""
+    result = compute_kpi_report(source, options, baseline)
+    write_kpi_sheets(result, workbook)
+    return result
 
 
 def _empty(frame: pd.DataFrame | None) -> bool:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zaiko_xl.domain.notify import format_value
 from zaiko_xl.domain.rms import LicenseLevel
 from zaiko_xl.errors import NotBuiltYet
-from zaiko_xl.ports import Progress, PullJournal, Workbook
+from zaiko_xl.ports import BaselineStore, KpiSource, Progress, PullJournal, Workbook
+from zaiko_xl.services.kpi import KpiOptions, refresh_kpis
 from zaiko_xl.services.pull import PullOptions, PullSources, pull_workbook
 from zaiko_xl.services.reorder import ReorderResult
 
@@ -83,6 +85,16 @@ def send_push(workbook: Workbook, plan: PushPlanSummary, progress: Progress) -> 
     raise NotBuiltYet(command="RMSへ反映 / push")
 
 
-def kpi(workbook: Workbook, progress: Progress) -> RunSummary:
-    """KPI更新: compute the KPIs and write the KPI sheet."""
-    raise NotBuiltYet(command="KPI更新 / kpi")
+def kpi(workbook: Workbook, source: KpiSource, options: KpiOptions, progress: Progress,
+        baseline: BaselineStore | None = None) -> RunSummary:
+    """KPI更新: compute the KPIs and write the KPI sheets (the same service as `zaiko-xl kpi`)."""
+    progress.update("KPI", 0, 1)
+    result = refresh_kpis(source, options, workbook, baseline)
+    progress.update("KPI", 1, 1)
+    stockout = result.report.value("stockout_rate")
+    cancel = result.report.value("stock_cancel_rate")
+    cal = result.report.calendar
+    return RunSummary(f"KPI を更新しました ({cal.start}〜{cal.end}): 欠品率 {format_value(stockout, '%')}、"
+                      f"受注後キャンセル率 {format_value(cancel, '%')}",
+                      f"KPIs updated ({cal.start} to {cal.end}): stockout rate {format_value(stockout, '%')}, "
+                      f"cancellations for missing stock {format_value(cancel, '%')}")
