@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from zaiko_xl.entrypoints.demo_push import push_step
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -196,6 +198,7 @@ STEPS: list[tuple[str, Step]] = [
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
     ("発注計算 / reorder", _reorder),
+    ("RMSへ反映 / push", push_step),  # keep last: it works from the 在庫比較 the steps before wrote
 ]
 
 
