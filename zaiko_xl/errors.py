@@ -569,6 +569,16 @@ class ConfirmationNeeded(RuleViolation):
     hint_en = "Review it and run again; runs that cannot ask (schedulers) need --yes."
 
 
+class PushPlanChanged(RuleViolation):
+    """The workbook gave another plan than the one a person confirmed (push section, the button)."""
+
+    code = "E405"
+    message_ja = "確認した後で反映計画が変わったため送信していません (今の計画: {count} 件の SKU)。"
+    message_en = "The push plan changed after it was confirmed, so nothing was sent (now {count} SKU(s))."
+    hint_ja = "「反映計画」シートを確認し、もう一度「RMSへ反映」を押してください。"
+    hint_en = "Check the sheet 反映計画 and press RMSへ反映 again."
+
+
 # ---------------------------------------------------------------- E45x stock identity, set products, ledger (domain)
 class BomCycle(RuleViolation):
     code = "E450"

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from zaiko_xl.adapters.columns import BUTTONS
-from zaiko_xl.entrypoints import excel_macros, excel_udfs
+from zaiko_xl.entrypoints import excel_udfs
 from zaiko_xl.entrypoints.excel_io import LOG_FILE, StatusBarProgress, excel_run
 from zaiko_xl.entrypoints.excel_vba import button_targets
 from zaiko_xl.errors import NotBuiltYet
 from zaiko_xl.services import workbook_buttons
-from zaiko_xl.services.workbook_buttons import PushPlanSummary, RunSummary
+from zaiko_xl.services.workbook_buttons import PushPlanSummary
 
 MACROS = Path(__file__).resolve().parents[2] / "macros"
 
@@ -104,30 +104,22 @@ def test_an_unexpected_error_is_logged_beside_the_workbook(tmp_path):
     assert str(tmp_path / LOG_FILE) in book.app.alerts[-1]["prompt"] and "E000" in book.app.alerts[-1]["prompt"]
 
 
-def _plan(workbook, progress):
-    return PushPlanSummary(changes=12, to_zero=1, units_before=340, units_after=321, run_id="r1")
+def test_the_push_question_names_the_counts_and_every_soft_guard():
+    from zaiko_xl.domain.guards import GuardTrip
 
-
-@pytest.mark.parametrize("answer, sent", [("cancel", False), ("ok", True)])
-def test_push_sends_only_after_the_person_confirms_the_plan(tmp_path, answer, sent):
-    book, calls = FakeBook(tmp_path, answer), []
-
-    def send(workbook, plan, progress):
-        calls.append(plan.run_id)
-        return RunSummary("12 SKU を反映しました", "pushed 12 SKUs")
-
-    with excel_run(book, "RMSへ反映") as run:
-        excel_macros.confirmed_push(run, _plan, send)
-    question = book.app.alerts[0]
-    assert question["buttons"] == "ok_cancel" and "12 SKU 変更します (うち 0 にする SKU: 1)" in question["prompt"]
-    assert "340 → 321" in question["prompt"] and "Change RMS stock of 12 SKUs" in question["prompt"]
-    assert calls == (["r1"] if sent else [])
-    status = book.sheets["操作"].cells["C15"]
-    assert status == ("12 SKU を反映しました / pushed 12 SKUs" if sent else excel_macros.CANCELLED)
+    plan = PushPlanSummary(changes=12, up=9, down=3, to_zero=1, units_up=40, units_down=59, units_before=340,
+                           units_after=321, fingerprint="f",
+                           trips=(GuardTrip("sku_change", False, "1 SKU が 50 個を超えて変化", "1 SKU moves by over 50"),))
+    question = plan.question()
+    assert "12 SKU 変更します (増 9 / 減 3、うち 0 にする SKU: 1)" in question
+    assert "増やす数量 +40 個、減らす数量 -59 個、合計 340 → 321 個" in question
+    assert "安全装置 (要確認): 1 SKU が 50 個を超えて変化" in question
+    assert "Change RMS stock of 12 SKUs (9 up, 3 down, 1 to zero); +40 / -59 units" in question
+    assert "Safety guard (needs your OK): 1 SKU moves by over 50" in question
 
 
 def test_until_their_services_land_the_buttons_say_so():
-    for call in (workbook_buttons.reconcile, workbook_buttons.plan_push):
+    for call in (workbook_buttons.reconcile,):
         with pytest.raises(NotBuiltYet):
             call(None, None)
 

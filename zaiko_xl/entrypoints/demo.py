@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from zaiko_xl.entrypoints.demo_kpi import fresh_journal, kpi_step
+from zaiko_xl.entrypoints.demo_push import push_step
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -198,6 +199,7 @@ STEPS: list[tuple[str, Step]] = [
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
     ("発注計算 / reorder", _reorder),
+    ("RMSへ反映 / push", push_step),  # after reconcile: it works from the 在庫比較 the steps before wrote
     ("KPI を計算 / compute the KPIs", kpi_step),  # keep last: it measures what the steps before journaled
 ]
 

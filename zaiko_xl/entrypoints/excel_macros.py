@@ -8,7 +8,6 @@ here runs on Linux (xlwings needs Excel); tests check that every macro names a f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import xlwings as xw
 from zaiko_xl import bootstrap
 from zaiko_xl.entrypoints.excel_io import ExcelRun, excel_run, ledger_frame, workbook_path
 from zaiko_xl.services import workbook_buttons as services
-from zaiko_xl.services.workbook_buttons import PushPlanSummary, RunSummary
 
 CANCELLED = "送信を取り消しました (何も送っていません) / Cancelled; nothing was sent."
 
@@ -53,17 +51,21 @@ def reorder_button() -> None:
 def push_button() -> None:
     """RMSへ反映: show the push plan, ask, and only then send it."""
     with excel_run(xw.Book.caller(), "RMSへ反映") as run:
-        confirmed_push(run, services.plan_push, services.send_push)
+        confirmed_push(run)
 
 
-def confirmed_push(run: ExcelRun, plan_push: Callable[..., PushPlanSummary],
-                   send_push: Callable[..., RunSummary]) -> None:
+def confirmed_push(run: ExcelRun) -> None:
     """Plan (nothing sent), show the summary, and send only when the person presses OK."""
-    plan = plan_push(run.workbook, run.progress)
-    if not run.confirm(plan.question()):
-        run.done(CANCELLED)
-        return
-    run.done(send_push(run.workbook, plan, run.progress).render())
+    deps = bootstrap.build_push_deps(run.settings, run.progress)
+    options, source = bootstrap.push_options(run.settings), run.book.name
+    with deps.rms.client:  # type: ignore[attr-defined]  # the HTTP client: closed when the button is done
+        plan = services.plan_push(run.workbook, deps, options, source=source)
+        if not plan.changes:
+            run.done(services.NOTHING_TO_PUSH.render())
+        elif not run.confirm(plan.question()):
+            run.done(CANCELLED)
+        else:
+            run.done(services.send_push(run.workbook, plan, deps, options, source=source).render())
 
 
 def kpi_button() -> None:

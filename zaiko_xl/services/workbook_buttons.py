@@ -15,8 +15,11 @@ from zaiko_xl.domain.notify import format_value
 from zaiko_xl.domain.rms import LicenseLevel
 from zaiko_xl.errors import NotBuiltYet
 from zaiko_xl.ports import BaselineStore, KpiSource, Progress, PullJournal, Workbook
+from zaiko_xl.services import push_button
 from zaiko_xl.services.kpi import KpiOptions, refresh_kpis
 from zaiko_xl.services.pull import PullOptions, PullSources, pull_workbook
+from zaiko_xl.services.push import PushDeps, PushOptions
+from zaiko_xl.services.push_button import NOTHING_TO_SEND, PushPlanSummary
 from zaiko_xl.services.reorder import ReorderResult
 
 
@@ -29,24 +32,6 @@ class RunSummary:
 
     def render(self) -> str:
         return f"{self.message_ja} / {self.message_en}"
-
-
-@dataclass(frozen=True, slots=True)
-class PushPlanSummary:
-    """The push plan as a person confirms it before anything is sent."""
-
-    changes: int  # SKUs whose RMS stock changes
-    to_zero: int  # of which become 0
-    units_before: int
-    units_after: int
-    run_id: str  # the journaled plan that ``send_push`` sends
-
-    def question(self) -> str:
-        return (f"RMS の在庫を {self.changes} SKU 変更します (うち 0 にする SKU: {self.to_zero})。\n"
-                f"合計 {self.units_before:,} → {self.units_after:,} 個。内容は「反映計画」シートで確認できます。\n"
-                "送信してよろしいですか?\n\n"
-                f"Change RMS stock of {self.changes} SKUs ({self.to_zero} to zero); "
-                f"total {self.units_before:,} -> {self.units_after:,} units. See the sheet 反映計画. Send now?")
 
 
 def pull(workbook: Workbook, progress: Progress, sources: PullSources, journal: PullJournal,
@@ -75,14 +60,18 @@ def reorder_summary(result: ReorderResult) -> RunSummary:
         f"{summary['problems']} problems")
 
 
-def plan_push(workbook: Workbook, progress: Progress) -> PushPlanSummary:
-    """RMSへ反映, step 1: build and journal the plan from 確定在庫 + 反映, write 反映計画; send nothing."""
-    raise NotBuiltYet(command="RMSへ反映 / push")
+def plan_push(workbook: Workbook, deps: PushDeps, options: PushOptions, *, source: str) -> PushPlanSummary:
+    """RMSへ反映, step 1: the dry run of ``push_workbook`` (反映計画 written, nothing sent) and its counts."""
+    return push_button.plan_push(workbook, deps, options, source=source)
 
 
-def send_push(workbook: Workbook, plan: PushPlanSummary, progress: Progress) -> RunSummary:
-    """RMSへ反映, step 2: send the confirmed plan (guarded, journaled, resumable)."""
-    raise NotBuiltYet(command="RMSへ反映 / push")
+def send_push(workbook: Workbook, plan: PushPlanSummary, deps: PushDeps, options: PushOptions, *,
+              source: str) -> RunSummary:
+    """RMSへ反映, step 2 (after ``plan_push`` and the person's OK): the guarded, journaled send."""
+    return RunSummary(*push_button.send_push(workbook, plan, deps, options, source=source))
+
+
+NOTHING_TO_PUSH = RunSummary(*NOTHING_TO_SEND)
 
 
 def kpi(workbook: Workbook, source: KpiSource, options: KpiOptions, progress: Progress,
