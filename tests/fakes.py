@@ -270,7 +270,7 @@ class FakeReconcileSources:
 
 
 class FakeComparisonSheet:
-    """The 在庫比較 sheet in memory; ``edit`` plays the person."""
+    """The 在庫比較 sheet in memory (the sheet's field names, adapters/columns.py); ``edit`` plays the person."""
 
     def __init__(self) -> None:
         self.rows: pd.DataFrame | None = None
@@ -279,18 +279,19 @@ class FakeComparisonSheet:
     def read_decisions(self) -> pd.DataFrame:
         if self.rows is None:
             return pd.DataFrame({"sku": [], "confirmed": pd.array([], dtype="Int64"), "push": []})
-        return pd.DataFrame({"sku": self.rows["SKU"], "confirmed": self.rows["確定在庫"].astype("Int64"),
-                             "push": self.rows["反映"].astype(bool)})
+        return pd.DataFrame({"sku": self.rows["sku"], "confirmed": self.rows["confirmed"].astype("Int64"),
+                             "push": self.rows["push"].astype(bool),
+                             "suggested": self.rows["suggested"].astype("Int64")})
 
     def write(self, rows: pd.DataFrame, summary: ReconcileSummary) -> None:
         self.rows, self.summary = rows.copy(), summary
 
     def edit(self, sku: str, *, confirmed: int | None = None, push: bool | None = None) -> None:
-        at = self.rows.index[self.rows["SKU"] == sku][0]
+        at = self.rows.index[self.rows["sku"] == sku][0]
         if confirmed is not None:
-            self.rows.loc[at, "確定在庫"] = confirmed
+            self.rows.loc[at, "confirmed"] = confirmed
         if push is not None:
-            self.rows.loc[at, "反映"] = push
+            self.rows.loc[at, "push"] = push
 
 
 class FakeReconcileHistory:

@@ -122,7 +122,7 @@ RECONCILE = Sheet(
         _sku(),
         Column("name", "商品名", width=28),
         Column("rms_quantity", "RMS在庫", Kind.INT, 9),
-        Column("warehouse_available", "倉庫在庫", Kind.INT, 9),
+        Column("warehouse_on_hand", "倉庫在庫", Kind.INT, 9),  # on hand (実在庫): before allocations
         Column("ledger_balance", "台帳在庫", Kind.INT, 9),
         Column("open_allocations", "引当", Kind.INT, 7),
         Column("expected_rms", "RMSあるべき数", Kind.INT, 11),

@@ -36,7 +36,8 @@ class SqliteReconcileHistory:
     def record(self, run: ReconcileRun) -> None:
         summary = run.summary
         payload = json.dumps({"counts": summary.counts, "oversell_units": summary.oversell_units,
-                              "lost_sale_units": summary.lost_sale_units, "edited": summary.edited},
+                              "lost_sale_units": summary.lost_sale_units, "edited": summary.edited,
+                              "units": summary.units},
                              ensure_ascii=False)
         with self._open() as conn:
             conn.execute("BEGIN IMMEDIATE")
