@@ -30,10 +30,10 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain.bom import explode_bom
 from zaiko_xl.domain.ledger import movement_deltas
 from zaiko_xl.domain.model import MovementKind, OrderStatus
 from zaiko_xl.domain.reconcile_codes import positions, resolve_ledger, resolve_rms, resolve_warehouse, text_values
+from zaiko_xl.domain.reconcile_orders import exploded_lines
 from zaiko_xl.domain.reconcile_pending import unbooked_returns
 from zaiko_xl.domain.sku import Match
 
@@ -94,7 +94,7 @@ def build_reconcile_input(frames: SourceFrames, as_of: datetime) -> pd.DataFrame
     orphans = [_add_warehouse(w, frames), _add_rms(w, frames)]
     led, led_orphans = _ledger_events(w, frames.ledger)
     _add_ledger(w, led)
-    lines = _exploded_lines(w, frames.orders, frames.bom)
+    lines = exploded_lines(w.skus, frames.orders, frames.bom, cut_offs=(w.t, w.cols["rms_updated"]))
     _add_allocations(w, lines)
     _add_pending(w, frames.inbound, lines, led)
     out = pd.DataFrame(w.cols)
@@ -245,66 +245,6 @@ def _unbooked_inbound(w: _Work, inbound: pd.DataFrame, led: dict[str, np.ndarray
     unbooked = (ref_of < 0) | ~np.isin(ref_of * w.n + pos[got], booked)
     keep = got[unbooked]
     return pos[keep], received[keep], inbound["quantity"].to_numpy(dtype=np.int64)[keep]
-
-
-def _exploded_lines(w: _Work, orders: pd.DataFrame, bom: pd.DataFrame | None) -> dict[str, np.ndarray]:
-    """The order lines that matter, set lines exploded to leaf components (quantities multiplied).
-
-    See ``_relevant_lines`` for the lines that matter. Lines of unknown SKUs are dropped.
-    """
-    changed = orders["changed_at"].to_numpy(dtype="datetime64[ns]")
-    relevant = np.flatnonzero(_relevant_lines(w, orders, changed))
-    orders = orders.iloc[relevant]
-    pos = positions(w.skus, text_values(orders["sku"]))
-    cols = {"pos": pos, "quantity": orders["quantity"].to_numpy(dtype=np.int64),
-            "status": text_values(orders["status"]), "order_number": text_values(orders["order_number"]),
-            "ordered_at": orders["ordered_at"].to_numpy(dtype="datetime64[ns]"), "changed_at": changed[relevant]}
-    leaves = explode_bom(bom) if bom is not None and not bom.empty else pd.DataFrame(
-        {"set_sku": [], "component_sku": [], "quantity": []})
-    set_pos = positions(w.skus, text_values(leaves["set_sku"]))
-    leaves = leaves[set_pos >= 0].assign(_set=set_pos[set_pos >= 0]).sort_values("_set", kind="stable")
-    leaf_pos = positions(w.skus, text_values(leaves["component_sku"]))
-    per = leaves["quantity"].to_numpy(dtype=np.int64)
-    count = np.bincount(leaves["_set"].to_numpy(dtype=np.int64), minlength=w.n)
-    start = np.cumsum(count) - count
-    known = pos >= 0
-    plain = np.flatnonzero(known & (count[np.maximum(pos, 0)] == 0))
-    sets = np.flatnonzero(known & (count[np.maximum(pos, 0)] > 0))
-    reps = count[pos[sets]]
-    line = np.repeat(sets, reps)
-    offset = np.arange(len(line)) - np.repeat(np.cumsum(reps) - reps, reps)
-    recipe_row = start[pos[line]] + offset
-    idx = np.concatenate([plain, line])
-    out = {k: v[idx] for k, v in cols.items()}
-    out["pos"] = np.concatenate([pos[plain], leaf_pos[recipe_row]])
-    out["quantity"] = out["quantity"] * np.concatenate([np.ones(len(plain), np.int64), per[recipe_row]])
-    valid = out["pos"] >= 0
-    return {k: v[valid] for k, v in out.items()}
-
-
-def _relevant_lines(w: _Work, orders: pd.DataFrame, changed: np.ndarray) -> np.ndarray:
-    """Mask of the order lines reconciliation reads.
-
-    A shipped line matters while it was still open at one of the cut-off times (``as_of`` or a
-    SKU's last RMS update), or when its order also has a returned or cancelled line (to tell
-    which units went out). Of two years of history only the last hours' shipments and the
-    orders with a return or cancellation remain. Lines of one order share its ``ordered_at``
-    (the order's time), which finds those orders without comparing every order number.
-    """
-    status = text_values(orders["status"])
-    rms_t = w.cols["rms_updated"]
-    first_cut = min(w.t, rms_t.min()) if (~np.isnat(rms_t)).any() else w.t
-    shipped = status == _SHIPPED
-    keep = ~shipped | ~(changed <= first_cut)
-    back = (status == _RETURNED) | (status == _CANCELLED)
-    todo = np.flatnonzero(~keep)
-    if back.any() and len(todo):
-        ordered = orders["ordered_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-        todo = todo[pd.Index(np.unique(ordered[back])).get_indexer(ordered[todo]) >= 0]
-        numbers = orders["order_number"].to_numpy(dtype=object)
-        same = pd.Index(pd.unique(numbers[back])).get_indexer(numbers[todo]) >= 0
-        keep[todo[same]] = True
-    return keep
 
 
 def _per_sku(w: _Work, pos: np.ndarray, values: np.ndarray, empty) -> np.ndarray:
