@@ -44,7 +44,7 @@ _MATCH_RANK = {Match.EXACT.value: 0, Match.MAPPING.value: 1, Match.NORMALISED.va
 _BOOKING_KINDS = [_KIND_ID[k.value] for k in (MovementKind.INBOUND, MovementKind.SHIPMENT, MovementKind.RETURN,
                                               MovementKind.CANCEL_RETURN)]
 _KIND_LABELS = np.array([k.value for k in _KINDS], dtype=object)
-_SHIPPED, _RETURNED, _CANCELLED = OrderStatus.SHIPPED.value, OrderStatus.RETURNED.value, OrderStatus.CANCELLED.value
+_RETURNED, _CANCELLED = OrderStatus.RETURNED.value, OrderStatus.CANCELLED.value
 _INT_COLUMNS = ("wh_on_hand", "wh_reserved", "wh_available", "rms_quantity", "ledger_balance", "allocated",
                 "moved_after_wh", "moved_after_rms", "inbound_after_rms", "alloc_change_after_rms",
                 "orders_after_rms", "pending_inbound", "pending_returns", "pending_cancels")
