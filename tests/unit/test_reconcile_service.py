@@ -13,7 +13,7 @@ from zaiko_xl.domain.reconcile import ReconcileParams
 from zaiko_xl.sample_shop import generate
 from zaiko_xl.sample_shop.discrepancies import plant
 from zaiko_xl.services.reconcile import reconcile, reconcile_frames
-from zaiko_xl.services.reconcile_report import COMPARISON_FIELDS
+from zaiko_xl.services.reconcile_report import CAUSE_ORDER, COMPARISON_FIELDS
 from zaiko_xl.services.workbook_buttons import reconcile as button
 
 DEFAULTS = ReconcileParams()
@@ -41,8 +41,10 @@ def test_the_sheet_gets_the_comparison_columns_and_a_summary(planted):
     report = _pull(shop, sheet, history, 1)
     assert list(sheet.rows.columns) == list(COMPARISON_FIELDS.values())
     assert list(sheet.rows.columns) == ["sku", "name", "rms_quantity", "warehouse_on_hand", "ledger_balance",
-                                        "open_allocations", "expected_rms", "difference", "cause", "evidence",
-                                        "suggested", "confirmed", "push"]
+                                        "open_allocations", "expected_rms", "difference", "cause", "suggested",
+                                        "confirmed", "push", "evidence"]
+    causes = list(dict.fromkeys(sheet.rows["cause"]))
+    assert causes[-1] == "一致" and causes == sorted(causes, key=CAUSE_ORDER.index)  # differences first
     counts = sheet.summary.counts
     assert sum(counts.values()) == len(sheet.rows) == report.summary.skus
     expected = truth["cause"].value_counts()
