@@ -13,6 +13,7 @@ from zaiko_xl.adapters.columns import sheet
 from zaiko_xl.adapters.sheet_frames import resolve_update
 from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
+from zaiko_xl.domain.pull_run import PullRun
 from zaiko_xl.domain.reconcile_inputs import SourceFrames
 from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
 from zaiko_xl.domain.reorder_frames import ReorderInputs
@@ -221,19 +222,6 @@ class FakeRmsLicense:
         return self._expiry
 
 
-class FakeFrameSink:
-    """FrameSink that keeps what it was given."""
-
-    def __init__(self) -> None:
-        self.written: dict[str, pd.DataFrame] = {}
-        self.writes = 0
-
-    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
-        self.written = dict(frames)
-        self.writes += 1
-        return "memory"
-
-
 class FakeStockTable:
     """StockTableSource on a list of raw (manage_number, variant_id, quantity) rows."""
 
@@ -307,3 +295,16 @@ class FakeReconcileHistory:
 
     def record(self, run: ReconcileRun) -> None:
         self.runs.append(run)
+
+
+class FakePullJournal:
+    """PullJournal in a list."""
+
+    def __init__(self) -> None:
+        self.runs: list[PullRun] = []
+
+    def record_pull(self, run: PullRun) -> None:
+        self.runs.append(run)
+
+    def last_pull(self) -> PullRun | None:
+        return self.runs[-1] if self.runs else None

@@ -6,6 +6,8 @@ with fakes instead. No module-level clients or settings.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -16,21 +18,15 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from zaiko_xl.adapters.journal_pulls import SqlitePullJournal
     from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
     from zaiko_xl.adapters.rms_http import HttpRmsClient
     from zaiko_xl.adapters.template_build import VbaModule
     from zaiko_xl.adapters.workbook_file import WorkbookFile
     from zaiko_xl.config import Settings
     from zaiko_xl.domain.reconcile import ReconcileParams
-    from zaiko_xl.ports import (
-        FrameSink,
-        HolidaySource,
-        ReorderSink,
-        ReorderSource,
-        RmsCsvSink,
-        StockTableSource,
-        Workbook,
-    )
+    from zaiko_xl.ports import HolidaySource, ReorderSink, ReorderSource, RmsCsvSink, StockTableSource, Workbook
+    from zaiko_xl.services.pull import PullOptions, PullSources
     from zaiko_xl.services.reorder import ReorderParams
 
 
@@ -46,28 +42,70 @@ def build_file_sources(settings: Settings, *, workbook: Path | None = None,
     from zaiko_xl.adapters.file_sources import (
         FileLedgerSource,
         FileOrderExportSource,
+        FileTableSource,
         FileWarehouseSource,
         FrameLedgerSource,
     )
     from zaiko_xl.adapters.tabular import EXCEL_SUFFIXES
 
     book = workbook or settings.resolve(settings.workbook.path)
-    wh, led, orders = settings.warehouse, settings.ledger, settings.orders
+    wh, led, orders, inbound = settings.warehouse, settings.ledger, settings.orders, settings.inbound
     if ledger_frame is not None:
         ledger: Any = FrameLedgerSource(ledger_frame, workbook=book.name, sheet=led.sheet, columns=led.columns)
     elif led.file is not None:
         path = settings.resolve(led.file)
         sheet = led.sheet if path.suffix.lower() in EXCEL_SUFFIXES else None
         ledger = FileLedgerSource(path, sheet=sheet, columns=led.columns, encoding=led.encoding)
-    else:
-        ledger = FileLedgerSource(book, sheet=led.sheet, columns=led.columns)
+    else:  # the workbook's own ledger sheet: a new workbook's empty sheet is an empty ledger
+        ledger = FileLedgerSource(book, sheet=led.sheet, columns=led.columns, empty_ok=True)
     return {
         "warehouse": FileWarehouseSource(settings.resolve(wh.file), preset=wh.preset, columns=wh.columns,
                                          encoding=wh.encoding, sheet=wh.sheet),
         "ledger": ledger,
         "orders": [FileOrderExportSource(settings.resolve(p), preset=orders.other_channel_preset,
                                          columns=orders.other_channel_columns) for p in orders.other_channel_files],
+        "inbound": None if inbound.file is None else FileTableSource(
+            "inbound", settings.resolve(inbound.file), sheet=inbound.sheet, columns=inbound.columns,
+            encoding=inbound.encoding),
     }
+
+
+@contextmanager
+def pull_sources(settings: Settings, workbook: Path, *, ledger_frame: pd.DataFrame | None = None,
+                 **rms_options: Any) -> Iterator[PullSources]:
+    """Every source of ``pull`` (the RMS client is closed when the block ends).
+
+    Args:
+        settings: the loaded settings.
+        workbook: the shop's workbook (its ledger sheet is read unless ``[ledger] file`` is set).
+        ledger_frame: the ledger sheet as an Excel entry point read it from the open workbook.
+        rms_options: passed to ``build_rms_client`` (tests).
+    """
+    from zaiko_xl.services.pull import PullSources
+
+    files = build_file_sources(settings, workbook=workbook, ledger_frame=ledger_frame)
+    with build_rms_client(settings, **rms_options) as rms:
+        yield PullSources(rms_inventory=rms, rms_orders=rms, rms_license=rms, warehouse=files["warehouse"],
+                          ledger=files["ledger"], other_orders=files["orders"], inbound=files["inbound"])
+
+
+def pull_options(settings: Settings, workbook: Path, now: datetime | None = None) -> PullOptions:
+    """How this pull runs: its time (now, JST), a new run id, the lookback window, the license warning."""
+    import uuid
+
+    from zaiko_xl.services.pull import PullOptions
+
+    moment = now or jst_now()
+    return PullOptions(now=moment, run_id=f"pull-{moment:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
+                       workbook=workbook.name, lookback_days=settings.orders.lookback_days,
+                       warn_days=settings.rms.license_warn_days, include_shipped=settings.orders.include_shipped)
+
+
+def pull_journal(settings: Settings) -> SqlitePullJournal:
+    """The journal's record of pulls (SQLite file at ``journal.path``)."""
+    from zaiko_xl.adapters.journal_pulls import SqlitePullJournal
+
+    return SqlitePullJournal(settings.resolve(settings.journal.path))
 
 
 def workbook_file(settings: Settings, path: Path | None = None) -> WorkbookFile:
@@ -81,6 +119,32 @@ def workbook_file(settings: Settings, path: Path | None = None) -> WorkbookFile:
     target = path if path is not None else settings.resolve(settings.workbook.path)
     return WorkbookFile(target, backup_dir=target.parent / settings.workbook.backup_dir,
                         backups=settings.workbook.backups)
+
+
+def writable_workbook(settings: Settings, path: Path | None = None) -> WorkbookFile:
+    """``workbook_file``, refused at once (E501) while Excel has it open, before any other work is done."""
+    from zaiko_xl.adapters.workbook_file import ensure_unlocked
+
+    book = workbook_file(settings, path)
+    ensure_unlocked(book.path)
+    return book
+
+
+def template_path() -> Path:
+    """The workbook template shipped in the package (a copy of workbook/template.xlsm; ``template build`` makes both)."""
+    from importlib.resources import files
+
+    return Path(str(files("zaiko_xl.resources").joinpath(TEMPLATE_RESOURCE)))
+
+
+def install_template(built: Path) -> Path:
+    """Copy a freshly built template into the package (``zaiko_xl/resources/template.xlsm``); returns the copy."""
+    import shutil
+
+    target = template_path()
+    if built.resolve() != target.resolve():
+        shutil.copyfile(built, target)
+    return target
 
 
 def build_template(out: Path, modules: Sequence[VbaModule]) -> Path:
@@ -126,6 +190,7 @@ def build_reorder(settings: Settings, workbook: Path) -> tuple[ReorderSource, Re
 
 
 _JST = timezone(timedelta(hours=9))
+TEMPLATE_RESOURCE = "template.xlsm"
 
 
 def jst_now() -> datetime:
@@ -151,13 +216,6 @@ def build_rms_client(settings: Settings, **options: Any) -> HttpRmsClient:
         retry_base_s=rms.retry_base_s, retry_cap_s=rms.retry_cap_s, retry_max_attempts=rms.retry_max_attempts,
         settle_s=rms.settle_s, order_version=rms.order_version, **options,
     )
-
-
-def build_pull_sink(workbook: Path) -> FrameSink:
-    """Where `zaiko-xl pull` puts the RMS frames for now: ``<workbook>-rms.xlsx`` beside the workbook."""
-    from zaiko_xl.adapters.pull_files import XlsxPullSink
-
-    return XlsxPullSink.beside(workbook)
 
 
 def build_stock_table(path: Path, sheet: str | None = None) -> StockTableSource:

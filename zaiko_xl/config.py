@@ -79,6 +79,14 @@ class OrdersSettings(_Section):
     other_channel_files: list[Path] = Field(default_factory=list)
     other_channel_preset: str = "auto"  # auto | generic | yahoo | amazon (adapters/order_presets.py)
     other_channel_columns: dict[str, str] = Field(default_factory=dict)  # field -> header, over the preset
+    include_shipped: bool = False  # pull shipped order lines too (RMS and other channels); slower
+
+
+class InboundSettings(_Section):
+    file: Path | None = None  # the inbound schedule (purchase orders; CSV or XLSX); None: no inbound
+    sheet: str | None = None  # xlsx: the sheet to read; None = the first visible sheet
+    columns: dict[str, str] = Field(default_factory=dict)  # field -> header (sku, quantity, expected_on, ...)
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "cp932"] = "auto"
 
 
 class ReconcileSettings(_Section):
@@ -167,6 +175,7 @@ class Settings(BaseSettings):
     warehouse: WarehouseSettings = WarehouseSettings()
     ledger: LedgerSettings = LedgerSettings()
     orders: OrdersSettings = OrdersSettings()
+    inbound: InboundSettings = InboundSettings()
     reconcile: ReconcileSettings = ReconcileSettings()
     push: PushSettings = PushSettings()
     reorder: ReorderSettings = ReorderSettings()

@@ -19,6 +19,7 @@ from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zaiko_xl.domain.pull_run import PullRun
     from zaiko_xl.domain.reconcile_inputs import SourceFrames
     from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
     from zaiko_xl.domain.reorder_frames import ReorderInputs
@@ -161,11 +162,15 @@ class RmsLicense(Protocol):
         ...
 
 
-class FrameSink(Protocol):
-    """Where pulled frames go (sheets of the workbook, or files beside it)."""
+class PullJournal(Protocol):
+    """The journal's record of pulls (SQLite beside the workbook): when, what, from where."""
 
-    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
-        """Write every frame at once (all or nothing); returns where they went."""
+    def record_pull(self, run: PullRun) -> None:
+        """Keep this pull (atomically)."""
+        ...
+
+    def last_pull(self) -> PullRun | None:
+        """The latest pull recorded, or None (also checks that the journal can be opened)."""
         ...
 
 

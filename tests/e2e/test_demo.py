@@ -1,42 +1,65 @@
-"""`zaiko-xl demo` end to end in a temporary folder."""
+"""`zaiko-xl demo` end to end in a temporary folder: the shop's files, the workbook made from the
+packaged template with the shop's own sheets, the pull into it, zaiko.toml."""
 
-import openpyxl
 import pandas as pd
 from typer.testing import CliRunner
 
+from tests.workbook_fixtures import COMMITTED_TEMPLATE, sheet_part, stored
+from zaiko_xl.adapters.columns import SHEETS
+from zaiko_xl.adapters.workbook_file import read_sheet
+from zaiko_xl.config import load_settings
 from zaiko_xl.entrypoints.cli import app
 
 runner = CliRunner()
-SHEETS = ["商品マスタ", "倉庫在庫", "RMS在庫", "受注", "社内台帳", "対応表", "セット構成"]
+FILLED = ("操作", "RMS在庫", "倉庫在庫", "受注", "入荷予定", "照合結果", "社内台帳", "商品マスタ", "対応表", "セット構成", "仕入先")
 
 
 def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path):
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out), "--skus", "120", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    for text in ["SKU 数 / SKUs", "120", "drifted warehouse codes", "unmatched 0", "zaiko-demo.xlsx"]:
+    for text in ["SKU 数 / SKUs", "120", "drifted warehouse codes", "unmatched 0", "zaiko.xlsm", "要確認 to check 0"]:
         assert text in result.output
     for name in ["warehouse.csv", "ledger.csv", "other_channel_orders.csv", "inbound.csv", "items.csv",
                  "mapping.csv", "bom.csv", "suppliers.csv"]:
         assert (out / "shop" / name).stat().st_size > 0, name
-    book = openpyxl.load_workbook(out / "zaiko-demo.xlsx", read_only=True)
-    assert book.sheetnames == SHEETS
-    header = next(book["倉庫在庫"].iter_rows(max_row=1, values_only=True))
-    assert header == ("商品コード", "実在庫数", "引当数", "有効在庫数", "ロケーション", "ロット", "賞味期限", "最終更新日時")
-    assert book["商品マスタ"].max_row == 121
-    book.close()
+    book = out / "zaiko.xlsm"
+    assert len(read_sheet(book, "商品マスタ")) == 120
     warehouse = pd.read_csv(out / "shop" / "warehouse.csv", encoding="cp932", dtype=str, keep_default_na=False)
     items = pd.read_csv(out / "shop" / "items.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert (~warehouse["商品コード"].isin(items["倉庫コード"])).any()  # drifted codes are in the file
+    pulled = read_sheet(book, "倉庫在庫")
+    assert pulled["warehouse_code"].tolist() == warehouse["商品コード"].tolist()  # drifted codes kept as written
+    drifted = ~pulled["warehouse_code"].isin(items["倉庫コード"])
+    assert drifted.any() and set(pulled.loc[drifted, "match"]) == {"normalised"}
+    assert pulled["sku"].notna().all()
+    settings = load_settings(out / "zaiko.toml")
+    assert settings.warehouse.file.as_posix() == "shop/warehouse.csv" and settings.ledger.sheet == "社内台帳"
+    assert settings.inbound.file.as_posix() == "shop/inbound.csv" and settings.rms.base_url == "http://127.0.0.1:8765"
 
 
-def test_demo_workbook_freezes_and_filters_the_header_row(tmp_path):
+def test_the_demo_workbook_is_the_template_with_the_shops_sheets_filled(tmp_path):
     out = tmp_path / "demo"
     assert runner.invoke(app, ["demo", "--out", str(out), "--skus", "30"]).exit_code == 0
-    book = openpyxl.load_workbook(out / "zaiko-demo.xlsx")
-    for name in SHEETS:
-        assert book[name].freeze_panes == "A2", name
-        assert book[name].auto_filter.ref.startswith("A1:"), name
+    book = out / "zaiko.xlsm"
+    template, made = stored(COMMITTED_TEMPLATE), stored(book)
+    assert set(made) == set(template)
+    changed = {name for name in made if made[name] != template[name]}
+    assert changed == {sheet_part(book, name) for name in FILLED}  # VBA, buttons, styles: byte for byte
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(book)) as opened:
+        assert opened.sheet_names == [s.name for s in SHEETS]
+    assert len(read_sheet(book, "仕入先")) > 0 and len(read_sheet(book, "セット構成")) > 0
+
+
+def test_running_the_demo_again_sets_the_earlier_workbook_aside(tmp_path):
+    out = tmp_path / "demo"
+    assert runner.invoke(app, ["demo", "--out", str(out), "--skus", "20"]).exit_code == 0
+    first = (out / "zaiko.xlsm").read_bytes()
+    result = runner.invoke(app, ["demo", "--out", str(out), "--skus", "20"])
+    assert result.exit_code == 0, result.output
+    kept = list((out / "zaiko-backups").glob("zaiko.*.xlsm"))
+    assert any(path.read_bytes() == first for path in kept)
 
 
 def test_demo_refuses_a_size_outside_the_range_with_a_usage_error(tmp_path):

@@ -37,8 +37,9 @@ def test_a_new_journal_gets_every_migration_and_prefixed_tables(tmp_path):
     versions = [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY version")]
     tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert versions == [v for v, _, _ in MIGRATIONS]
-    assert {"reconcile_run", "reconcile_difference", "reconcile_suggestion", "schema_version"} <= tables
-    assert all(t.startswith(("reconcile_", "push_", "schema_version", "sqlite_")) for t in tables)
+    assert {"reconcile_run", "reconcile_difference", "reconcile_suggestion", "pull_run", "pull_source",
+            "schema_version"} <= tables
+    assert all(t.startswith(("reconcile_", "pull_", "push_", "schema_version", "sqlite_")) for t in tables)
     conn.close()
     assert [v for (v,) in connect(tmp_path / "j.sqlite").execute("SELECT version FROM schema_version")] == versions
 

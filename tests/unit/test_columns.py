@@ -10,7 +10,10 @@ import pytest
 from zaiko_xl.adapters.columns import (
     BUTTONS,
     CAUSE_LABELS,
+    MATCH_LABELS,
+    PROBLEM_LABELS,
     SHEETS,
+    SOURCE_LABELS,
     Kind,
     Owner,
     cell_ref,
@@ -22,6 +25,7 @@ from zaiko_xl.adapters.columns import (
     user_sheets,
     zaiko_sheets,
 )
+from zaiko_xl.domain.pull_match import Problem, PullSource
 
 CONTRACTS = (Path(__file__).resolve().parents[2] / "docs" / "data-contracts.md").read_text(encoding="utf-8")
 
@@ -35,7 +39,7 @@ def test_sheet_names_and_keys_are_unique_and_resolvable():
 
 def test_the_owners_are_as_designed():
     assert [s.name for s in zaiko_sheets()] == ["操作", "在庫比較", "反映計画", "発注", "発注書", "KPI",
-                                                "RMS在庫", "倉庫在庫", "受注"]
+                                                "RMS在庫", "倉庫在庫", "受注", "入荷予定", "照合結果"]
     assert [s.name for s in user_sheets()] == ["社内台帳", "商品マスタ", "対応表", "セット構成", "仕入先", "xlwings.conf"]
 
 
@@ -65,7 +69,7 @@ def test_reconcile_has_the_columns_people_review():
 
 @pytest.mark.parametrize("frame, sheet_key", [
     ("items", "items"), ("bom", "bom"), ("ledger", "ledger"), ("orders", "orders"),
-    ("warehouse", "warehouse"), ("rms_stock", "rms_stock"),
+    ("warehouse", "warehouse"), ("rms_stock", "rms_stock"), ("inbound", "inbound"),
 ])
 def test_fields_follow_the_data_contracts(frame, sheet_key):
     row = next(line for line in CONTRACTS.splitlines() if line.startswith(f"| `{frame}`"))
@@ -86,3 +90,18 @@ def test_column_letters_round_trip(index, letters):
 
 def test_headers_compare_loosely():
     assert normalise_header(" ＪＡＮ コード ") == normalise_header("JANコード")
+
+
+def test_the_pulled_sheets_keep_the_raw_code_and_how_it_matched():
+    for key in ("rms_stock", "warehouse", "orders", "inbound"):
+        assert {"sku", "match"} <= set(sheet(key).fields), key
+        assert sheet(key).column("match").labels == MATCH_LABELS
+    assert {"code"} <= set(sheet("orders").fields) & set(sheet("inbound").fields)
+
+
+def test_the_match_report_labels_every_source_and_problem_of_the_pull():
+    assert set(SOURCE_LABELS) == {s.value for s in PullSource}
+    assert set(PROBLEM_LABELS) == {p.value for p in Problem}
+    report = sheet("照合結果")
+    assert report.column("source").labels == SOURCE_LABELS and report.column("problem").labels == PROBLEM_LABELS
+    assert [row for row, _ in report.grids[0].rows] == [s.value for s in PullSource]

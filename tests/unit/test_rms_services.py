@@ -4,13 +4,13 @@ from datetime import datetime
 
 import pytest
 
-from tests.fakes import FakeCsvSink, FakeFrameSink, FakeRmsInventory, FakeRmsLicense, FakeRmsOrders, FakeStockTable
+from tests.fakes import FakeCsvSink, FakeRmsInventory, FakeRmsLicense, FakeRmsOrders, FakeStockTable
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.rms import LicenseLevel
 from zaiko_xl.errors import FunctionNotEnabled, InputProblems, LicenseExpired, LicenseRejected, RangeTooCrowded
 from zaiko_xl.services.export_csv import export_rms_csv
 from zaiko_xl.services.license import check_license, require_usable_license
-from zaiko_xl.services.pull import pull_rms, sweep_stock
+from zaiko_xl.services.pull_rms import pull_rms, sweep_stock
 
 NOW = datetime(2026, 6, 1, 12, 0)
 GOOD = FakeRmsLicense(datetime(2026, 8, 30, 23, 59, 59))
@@ -24,18 +24,16 @@ def _line(number, progress, when, **extra):
 
 def _pull(**kwargs):
     args = {"inventory": FakeRmsInventory({("p", "a"): 3, ("p", "b"): 0}), "orders": FakeRmsOrders([]),
-            "license": GOOD, "sink": FakeFrameSink(), "now": NOW, "lookback_days": 60, "warn_days": 14} | kwargs
+            "license": GOOD, "now": NOW, "lookback_days": 60, "warn_days": 14} | kwargs
     return pull_rms(**args), args
 
 
-def test_pull_hands_stock_and_orders_of_the_lookback_window_to_the_sink_at_once():
+def test_pull_returns_the_stock_of_the_keys_and_the_orders_of_the_lookback_window():
     orders = FakeRmsOrders([_line("1", 300, datetime(2026, 5, 30)), _line("2", 900, datetime(2026, 5, 1)),
                             _line("3", 500, datetime(2026, 5, 30)), _line("4", 300, datetime(2026, 3, 1))])
-    result, args = _pull(orders=orders, keys=[RmsSkuKey("p", "a"), RmsSkuKey("p", "b"), RmsSkuKey("p", "zz")])
-    sink = args["sink"]
-    assert sink.writes == 1 and set(sink.written) == {"rms_stock", "orders"}
-    assert sink.written["rms_stock"]["quantity"].tolist() == [3, 0]
-    assert sorted(sink.written["orders"]["order_number"]) == ["1", "2"]  # shipped and too old left out
+    result, _ = _pull(orders=orders, keys=[RmsSkuKey("p", "a"), RmsSkuKey("p", "b"), RmsSkuKey("p", "zz")])
+    assert result.stock["quantity"].tolist() == [3, 0]
+    assert sorted(result.orders["order_number"]) == ["1", "2"]  # shipped and too old left out
     assert result.missing == (RmsSkuKey("p", "zz"),)
     assert orders.searches == [(datetime(2026, 4, 2, 12, 0), NOW, (100, 200, 300, 400, 800, 900))]
     assert result.license.level is LicenseLevel.OK
@@ -47,13 +45,13 @@ def test_pull_with_shipped_orders_asks_for_every_status():
     assert orders.searches[0][2] == (100, 200, 300, 400, 500, 600, 700, 800, 900)
 
 
-def test_an_expired_license_stops_the_pull_before_anything_is_fetched_or_written():
-    sink = FakeFrameSink()
+def test_an_expired_license_stops_the_pull_before_anything_is_fetched():
+    inventory, orders = FakeRmsInventory({("p", "a"): 3}), FakeRmsOrders([_line("1", 300, datetime(2026, 5, 30))])
     with pytest.raises(LicenseExpired) as caught:
-        _pull(license=FakeRmsLicense(datetime(2026, 5, 31, 23, 59, 59)), sink=sink)
+        _pull(license=FakeRmsLicense(datetime(2026, 5, 31, 23, 59, 59)), inventory=inventory, orders=orders)
     assert caught.value.render().startswith("E303 RMS のライセンスキーの有効期限が切れています (期限 2026-05-31 23:59)。")
     assert "ライセンスキー発行" in caught.value.render() and "issue license key" in caught.value.render()
-    assert sink.writes == 0
+    assert inventory.range_calls == [] and orders.searches == []
 
 
 def test_a_rejected_key_stops_the_pull_with_the_renew_hint():

@@ -56,6 +56,27 @@ ORDER_STATUS_LABELS: Mapping[str, str] = MappingProxyType({
 PUSH_STATUS_LABELS: Mapping[str, str] = MappingProxyType({
     "planned": "予定", "sent": "送信済", "failed": "失敗", "skipped": "対象外",
 })
+# Where a code on 照合結果 comes from (domain.pull_match.Source) and what is wrong with it (Problem).
+SOURCE_LABELS: Mapping[str, str] = MappingProxyType({
+    "rms_stock": "RMS在庫", "rms_orders": "受注(楽天)", "other_orders": "受注(他モール)", "warehouse": "倉庫在庫",
+    "ledger": "社内台帳", "inbound": "入荷予定", "bom": "セット構成", "master": "商品マスタ・対応表",
+})
+PROBLEM_LABELS: Mapping[str, str] = MappingProxyType({
+    "collision": "重複", "unmatched": "未照合", "refused": "RMS不可", "missing": "RMS未登録",
+})
+# The legend above the 照合結果 table: what each kind of row means and what to do about it.
+MATCH_LEGEND = (
+    "正規化: 全角/半角・ハイフン・大文字小文字・空白の違いを直して一致。元のコードを直すか対応表に登録すると完全一致になります"
+    " / normalised: matched after fixing width, hyphens, case or spaces; fix the source code or add it to 対応表.",
+    "対応表: 対応表 (または商品マスタの商品管理番号・SKU管理番号・倉庫コード・JAN) で一致。そのままで問題ありません"
+    " / mapping: matched through 対応表 or the item master's codes; nothing to do.",
+    "未照合: どの SKU とも一致しません (在庫比較に入りません)。対応表にこのコードを登録してください"
+    " / unmatched: matches no SKU and is left out of the comparison; add the code to 対応表.",
+    "重複: 複数のコードが 1 つの SKU に一致 (在庫の二重計上・分断のおそれ)、または 1 つのコードが複数の SKU を指します"
+    " / collision: several codes for one SKU (stock counted twice or split), or one code for several SKUs.",
+    "RMS不可・RMS未登録: 商品マスタの RMS のコードが RMS の規則に合わない、または RMS に在庫レコードがありません"
+    " / RMS refuses the item master's RMS code, or RMS has no stock record of it.",
+)
 
 _UPDATED = Cell("updated_at", "最終更新 / Updated", "C2", "A2", Kind.DATETIME)
 
@@ -238,13 +259,15 @@ ORDERS = Sheet(
     key="orders", name="受注", title="受注 (取込) / Orders as pulled", owner=Owner.ZAIKO,
     cells=(_UPDATED,),
     columns=(
-        Column("order_number", "受注番号", width=24),
+        Column("order_number", "受注番号", width=28),
         Column("channel", "販売チャネル", width=11, labels=CHANNEL_LABELS),
         _sku(),
         Column("quantity", "数量", Kind.INT, 7),
         Column("status", "状態", width=10, labels=ORDER_STATUS_LABELS),
         Column("ordered_at", "注文日時", Kind.DATETIME, 17),
         Column("changed_at", "変更日時", Kind.DATETIME, 17),
+        Column("code", "元のコード", width=22),  # as the channel wrote it; RMS: manageNumber:variantId
+        Column("match", "照合", width=10, labels=MATCH_LABELS),
     ),
 )
 
@@ -252,7 +275,7 @@ WAREHOUSE = Sheet(
     key="warehouse", name="倉庫在庫", title="倉庫在庫 (取込) / Warehouse stock as pulled", owner=Owner.ZAIKO,
     cells=(_UPDATED,),
     columns=(
-        Column("warehouse_code", "倉庫コード", width=16),
+        Column("warehouse_code", "倉庫コード", width=22),  # drifted codes are often 全角: twice as wide
         Column("on_hand", "実在庫", Kind.INT, 8),
         Column("reserved", "引当済", Kind.INT, 8),
         Column("available", "出荷可能", Kind.INT, 9),
@@ -262,6 +285,42 @@ WAREHOUSE = Sheet(
         Column("updated_at", "倉庫更新日時", Kind.DATETIME, 17),
         _sku(),
         Column("match", "照合", width=10, labels=MATCH_LABELS),
+    ),
+)
+
+INBOUND = Sheet(
+    key="inbound", name="入荷予定", title="入荷予定 (取込) / Inbound as pulled", owner=Owner.ZAIKO,
+    cells=(_UPDATED,),
+    columns=(
+        _sku(),
+        Column("quantity", "数量", Kind.INT, 8),
+        Column("expected_on", "入荷予定日", Kind.DATE, 11),
+        Column("supplier", "仕入先コード", width=12),
+        Column("reference", "発注番号", width=20),
+        Column("received_at", "入荷日時", Kind.DATETIME, 17),
+        Column("code", "元のコード", width=16),
+        Column("match", "照合", width=10, labels=MATCH_LABELS),
+    ),
+)
+
+# What pull could not match exactly, so a person can fix 対応表 (zaiko-xl never writes 対応表 itself).
+MATCH_REPORT = Sheet(
+    key="match_report", name="照合結果", title="照合結果 (コードの対応) / Code matching report", owner=Owner.ZAIKO,
+    header_row=21, freeze_cols=2, cells=(_UPDATED,),  # rows 14-19: MATCH_LEGEND
+    grids=(Grid(
+        key="summary", corner="A4", title="取込元 / Source",
+        rows=tuple(SOURCE_LABELS.items()),
+        columns=(("rows", "行数"), ("exact", "完全一致"), ("mapping", "対応表"), ("normalised", "正規化"),
+                 ("unmatched", "未照合"), ("problems", "要確認")),
+    ),),
+    columns=(
+        Column("source", "取込元", width=14, labels=SOURCE_LABELS),
+        Column("code", "元のコード", width=22),
+        _sku(),
+        Column("match", "照合", width=10, labels=MATCH_LABELS),
+        Column("problem", "問題", width=10, labels=PROBLEM_LABELS),
+        Column("rows", "行数", Kind.INT, 7),
+        Column("detail", "内容 / Detail", width=56),
     ),
 )
 
@@ -278,7 +337,7 @@ LEDGER = Sheet(
 )
 
 ITEMS = Sheet(
-    key="items", name="商品マスタ", title="", owner=Owner.USER, header_row=1, key_field="sku",
+    key="items", name="商品マスタ", title="", owner=Owner.USER, header_row=1, key_field="sku", unique_key=True,
     columns=(
         _sku(required=True),
         *_IDENTITY,
@@ -335,7 +394,7 @@ XLWINGS_CONF = Sheet(
 # Workbook order: the daily work first, then what was pulled, then the shop's own sheets.
 SHEETS: tuple[Sheet, ...] = (
     DASHBOARD, RECONCILE, PUSH_PLAN, REORDER, PURCHASE_ORDERS, KPI,
-    RMS_STOCK, WAREHOUSE, ORDERS,
+    RMS_STOCK, WAREHOUSE, ORDERS, INBOUND, MATCH_REPORT,
     LEDGER, ITEMS, MAPPING, BOM, SUPPLIERS, XLWINGS_CONF,
 )
 _BY_NAME = {s.name: s for s in SHEETS} | {s.key: s for s in SHEETS}
@@ -358,9 +417,10 @@ def user_sheets() -> tuple[Sheet, ...]:
 
 
 __all__ = [
-    "BOM", "BUTTONS", "CAUSES_HIGHLIGHTED", "CAUSE_LABELS", "CHANNEL_LABELS", "DASHBOARD", "ITEMS", "KPI", "KPI_ROWS",
-    "LEDGER", "MAPPING", "MATCH_LABELS", "MAX_ROWS", "ORDERS", "ORDER_STATUS_LABELS", "PURCHASE_ORDERS",
-    "PUSH_PLAN", "PUSH_STATUS_LABELS", "RECONCILE", "REORDER", "RMS_STOCK", "SHEETS", "SUPPLIERS", "TICK",
+    "BOM", "BUTTONS", "CAUSES_HIGHLIGHTED", "CAUSE_LABELS", "CHANNEL_LABELS", "DASHBOARD", "INBOUND", "ITEMS", "KPI",
+    "KPI_ROWS", "LEDGER", "MAPPING", "MATCH_LABELS", "MATCH_LEGEND", "MATCH_REPORT", "MAX_ROWS", "ORDERS", "ORDER_STATUS_LABELS",
+    "PROBLEM_LABELS", "PURCHASE_ORDERS", "PUSH_PLAN", "PUSH_STATUS_LABELS", "RECONCILE", "REORDER", "RMS_STOCK",
+    "SHEETS", "SOURCE_LABELS", "SUPPLIERS", "TICK",
     "WAREHOUSE", "XLWINGS_CONF", "Button", "Cell", "Column", "Grid", "Kind", "Owner", "Sheet", "cell_ref",
     "column_index", "column_letter", "grid_cells", "normalise_header", "sheet", "split_ref", "user_sheets",
     "zaiko_sheets",

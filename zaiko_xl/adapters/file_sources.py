@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from zaiko_xl.adapters.readers import Where, read_ledger, read_orders, read_table, read_warehouse
+from zaiko_xl.adapters.readers import Where, empty_table, read_ledger, read_orders, read_table, read_warehouse
 from zaiko_xl.domain.imported import ImportedTable
+from zaiko_xl.errors import EmptyFile
 
 
 @dataclass(frozen=True)
@@ -35,20 +36,30 @@ class FileWarehouseSource:
 
 @dataclass(frozen=True)
 class FileLedgerSource:
-    """LedgerSource: a ledger file, or the ledger sheet of a closed workbook (``sheet`` named)."""
+    """LedgerSource: a ledger file, or the ledger sheet of a closed workbook (``sheet`` named).
+
+    ``empty_ok``: a ledger with no rows is an empty ledger, not an error (the ledger sheet of
+    a workbook the shop has not started a ledger in yet).
+    """
 
     path: Path
     sheet: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "auto"
+    empty_ok: bool = False
 
     def read_ledger(self) -> ImportedTable:
-        return read_ledger(self.path, columns=self.columns, where=Where(sheet=self.sheet, encoding=self.encoding))
+        try:
+            return read_ledger(self.path, columns=self.columns, where=Where(sheet=self.sheet, encoding=self.encoding))
+        except EmptyFile:
+            if not self.empty_ok:
+                raise
+            return empty_table("ledger", f"{self.path.name} [{self.sheet}]" if self.sheet else self.path.name)
 
 
 @dataclass(frozen=True)
 class FrameLedgerSource:
-    """LedgerSource: the ledger sheet of the open workbook, already read into a DataFrame."""
+    """LedgerSource: the ledger sheet of the open workbook, already read into a DataFrame (no rows: empty)."""
 
     frame: pd.DataFrame
     workbook: str
@@ -57,8 +68,11 @@ class FrameLedgerSource:
     columns: Mapping[str, str] = field(default_factory=dict)
 
     def read_ledger(self) -> ImportedTable:
-        return read_ledger(self.frame, columns=self.columns,
-                           where=Where(sheet=self.sheet, name=self.workbook, header_row=self.header_row))
+        try:
+            return read_ledger(self.frame, columns=self.columns,
+                               where=Where(sheet=self.sheet, name=self.workbook, header_row=self.header_row))
+        except EmptyFile:
+            return empty_table("ledger", f"{self.workbook} [{self.sheet}]")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The journal's SQLite schema: the one place where its tables are created and migrated.
 
 The journal is one SQLite file beside the workbook (``Settings.journal.path``), shared by
-reconciliation (tables ``reconcile_*``) and pushes (tables ``push_*``, added as a later
-migration). ``schema_version`` lists every applied migration. To change the schema, append
+reconciliation (tables ``reconcile_*``), pulls (``pull_*``) and pushes (tables ``push_*``, added
+as a later migration). ``schema_version`` lists every applied migration. To change the schema, append
 a migration to ``MIGRATIONS`` (never edit an applied one); ``connect`` applies what is
 missing, in one transaction each.
 """
@@ -10,6 +10,8 @@ missing, in one transaction each.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +46,30 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             seq          INTEGER NOT NULL
         ) WITHOUT ROWID;
     """),
+    (2, "pull history", """
+        CREATE TABLE pull_run (                  -- one row per pull into the workbook
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id         TEXT NOT NULL UNIQUE,
+            at             TEXT NOT NULL,        -- ISO time of the pull (JST): RMS was read then
+            workbook       TEXT NOT NULL,        -- the workbook's file name
+            license_level  TEXT NOT NULL,        -- ok | warning | unknown (expired/rejected keys stop a pull)
+            license_expiry TEXT                  -- ISO time (JST), NULL when unknown
+        );
+        CREATE TABLE pull_source (               -- per source of a pull: rows, matches, as-of time
+            seq            INTEGER NOT NULL REFERENCES pull_run(seq) ON DELETE CASCADE,
+            source         TEXT NOT NULL,        -- rms_stock rms_orders warehouse ledger other_orders inbound bom
+            name           TEXT NOT NULL,        -- file name, 'book [sheet]' or 'RMS'
+            rows           INTEGER NOT NULL,
+            exact          INTEGER NOT NULL,
+            mapping        INTEGER NOT NULL,
+            normalised     INTEGER NOT NULL,
+            unmatched      INTEGER NOT NULL,
+            problems       INTEGER NOT NULL,     -- rows of 照合結果 with a problem
+            warnings       INTEGER NOT NULL,     -- input warnings (E22x)
+            as_of          TEXT,                 -- ISO time the source's numbers are as of (JST)
+            PRIMARY KEY (seq, source)
+        ) WITHOUT ROWID;
+    """),
 )
 
 
@@ -57,6 +83,18 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise JournalUnreadable(journal=str(path), detail=str(exc)) from exc
     return conn
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """One connection to the journal for a ``with`` block; sqlite errors become JournalUnreadable (E505)."""
+    conn = connect(path)
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        raise JournalUnreadable(journal=str(path), detail=str(exc)) from exc
+    finally:
+        conn.close()
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

@@ -4,6 +4,7 @@
     read_ledger(path_or_frame, sheet="社内台帳")             -> ImportedTable (kind "ledger")
     read_orders(path, preset="auto")                        -> ImportedTable (kind "orders")
     read_table("items" | "mapping" | "bom" | "set_rules" | "suppliers" | "inbound", source)
+    empty_table(kind, source)                               -> ImportedTable with no rows
 
 A ``source`` is a ``Path`` (CSV/TSV/text, or .xlsx/.xlsm/.xls/.ods read with calamine) or a
 ``pandas.DataFrame`` read from a sheet of the open workbook (its columns are the headers; name
@@ -23,7 +24,7 @@ from zaiko_xl.adapters import order_presets, wms_presets
 from zaiko_xl.adapters.headers import find_header
 from zaiko_xl.adapters.schemas import SCHEMAS, TableSchema
 from zaiko_xl.adapters.tabular import RawTable, raw_from_frame, read_raw
-from zaiko_xl.adapters.validate import validate
+from zaiko_xl.adapters.validate import empty_frame, validate
 from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.errors import InvalidSetting
 
@@ -83,6 +84,11 @@ def read_table(kind: str, source: Source, *, columns: Mapping[str, str] | None =
     raw = _raw(source, where)
     frame, warnings = validate(raw, _override(SCHEMAS[kind], columns, f"{kind}.columns"))
     return ImportedTable(kind, frame, raw.source, warnings)
+
+
+def empty_table(kind: str, source: str) -> ImportedTable:
+    """A table of ``kind`` with no rows (e.g. the ledger sheet of a new workbook)."""
+    return ImportedTable(kind, empty_frame(SCHEMAS[kind]), source)
 
 
 def _raw(source: Source, where: Where) -> RawTable:

@@ -17,7 +17,7 @@ import pandas as pd
 from zaiko_xl.adapters.cell_values import CONVERTERS, EXCEL_ERRORS, EXPECTED, as_text
 from zaiko_xl.adapters.columns import TICK, Column, Kind, Owner, Sheet, column_letter, normalise_header, sheet
 from zaiko_xl.domain.edits import carry_hand_edits
-from zaiko_xl.errors import BadValue, InputProblems, MissingColumn, TableTooLarge, ZaikoError, where
+from zaiko_xl.errors import BadValue, DuplicateSku, InputProblems, MissingColumn, TableTooLarge, ZaikoError, where
 from zaiko_xl.ports import SheetUpdate
 
 MAX_REPORTED = 500  # problems listed one by one; the count covers all of them
@@ -146,6 +146,8 @@ def frame_from_rows(spec: Sheet, rows: Sequence[Sequence[object]], *, file: str,
         out[col.field] = _convert(col, cells, problems, spec=spec, file=file, row_numbers=row_numbers)
     frame = pd.DataFrame(out)
     frame.index = pd.Index(row_numbers, name="row")
+    if spec.unique_key and spec.key_field in positions:
+        _check_unique(spec, frame, problems, file)
     if problems:
         _raise(problems, file)
     present = [c.field for c in spec.columns if c.field in positions]
@@ -200,6 +202,19 @@ def _convert(col: Column, cells: np.ndarray, problems: list[Problem], *, spec: S
         for i in np.flatnonzero(blank):
             _add(problems, file, spec, row_numbers[i], col, "", "空欄は使えません", "must not be blank")
     return values
+
+
+def _check_unique(spec: Sheet, frame: pd.DataFrame, problems: list[Problem], file: str) -> None:
+    """Every repeat of a key value (after the first) is a problem naming the row it repeats."""
+    assert spec.key_field is not None
+    keys = frame[spec.key_field]
+    repeats = keys.notna() & keys.duplicated(keep="first")
+    first_row = {key: row for row, key in zip(frame.index[::-1], keys[::-1], strict=True)}
+    col = spec.column(spec.key_field)
+    for row, key in zip(frame.index[repeats], keys[repeats], strict=True):
+        error = DuplicateSku(**where(file, spec.name, int(row), col.header), sku=key,
+                             detail_ja=f"{first_row[key]}行目と同じです", detail_en=f"same as row {first_row[key]}")
+        problems.append((int(row), spec.fields.index(col.field), error))
 
 
 def _blank_and_errors(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

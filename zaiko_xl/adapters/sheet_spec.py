@@ -104,6 +104,7 @@ class Sheet:
     max_rows: int = MAX_ROWS
     protect: bool = False  # lock the computed columns (editable ones stay open)
     freeze_cols: int = 1
+    unique_key: bool = False  # reading refuses a ``key_field`` value that appears twice (E206)
 
     @property
     def first_data_row(self) -> int:

@@ -1,7 +1,8 @@
 """Reads a stock table (manage_number, variant_id, quantity) from CSV or XLSX, for export-rms-csv.
 
 Headers may be English (``manage_number``, ``variant_id``, ``quantity``) or Japanese as in
-RMS and the pull output (商品管理番号（商品URL）/商品管理番号, SKU管理番号, 在庫数). CSV may be
+RMS and the workbook's RMS在庫 sheet (商品管理番号（商品URL）/商品管理番号, SKU管理番号, 在庫数); in
+a workbook the header may sit below a title (the first of the top 20 rows naming every column). CSV may be
 UTF-8 (with or without BOM) or Shift_JIS (CP932). Values are kept raw (text); the service
 checks them and names the row and column of every problem.
 """
@@ -21,6 +22,7 @@ COLUMNS = {
     "quantity": ("quantity", "在庫数"),
 }
 PREFERRED_SHEET = "RMS在庫"
+HEADER_SCAN_ROWS = 20
 
 
 class FileStockTable:
@@ -36,7 +38,8 @@ class FileStockTable:
         raw, place = self._read_raw()
         if raw.empty:
             raise EmptyFile(**where(file=str(self.path), sheet=self.sheet))
-        table = pd.DataFrame({"row": range(2, len(raw) + 2)})  # row 1 is the header, as Excel shows it
+        first = raw.attrs.get("first_row", 2)  # the Excel row of the first data row (header above it)
+        table = pd.DataFrame({"row": range(first, len(raw) + first)})
         headers = {}
         for field, names in COLUMNS.items():
             found = next((n for n in names if n in raw.columns), None)
@@ -62,12 +65,25 @@ class FileStockTable:
 
     def _read_excel(self) -> tuple[pd.DataFrame, str]:
         try:
-            sheets = pd.read_excel(self.path, sheet_name=None, engine="calamine")
+            sheets = pd.read_excel(self.path, sheet_name=None, engine="calamine", header=None)
         except Exception as exc:  # calamine raises its own error types for damaged files
             raise UnreadableFile(detail=str(exc), **where(file=str(self.path))) from exc
         if self.sheet is None:
             self.sheet = PREFERRED_SHEET if PREFERRED_SHEET in sheets else next(iter(sheets))
         if self.sheet not in sheets:
             raise UnreadableFile(detail=f"no sheet '{self.sheet}' / シートがありません", **where(file=str(self.path)))
-        frame = sheets[self.sheet].rename(columns=lambda c: str(c).strip())
+        cells = sheets[self.sheet]
+        at = _header_row(cells)
+        frame = cells.iloc[at + 1:].reset_index(drop=True)
+        frame.columns = [str(c).strip() for c in cells.iloc[at]]
+        frame.attrs["first_row"] = at + 2
         return frame, f"{self.path} [{self.sheet}]"
+
+
+def _header_row(cells: pd.DataFrame) -> int:
+    """The first row (0-based) naming every column; the first row when none does (MissingColumn follows)."""
+    for i in range(min(HEADER_SCAN_ROWS, len(cells))):
+        texts = {str(v).strip() for v in cells.iloc[i] if pd.notna(v)}
+        if all(texts & set(names) for names in COLUMNS.values()):
+            return i
+    return 0

@@ -23,6 +23,9 @@ from zaiko_xl.adapters.columns import (
     CAUSES_HIGHLIGHTED,
     DASHBOARD,
     KPI,
+    MATCH_LABELS,
+    MATCH_LEGEND,
+    MATCH_REPORT,
     RECONCILE,
     SHEETS,
     TICK,
@@ -179,6 +182,10 @@ def _table_sheet(wb: Workbook, ws: Worksheet, spec: Sheet, fmt: Formats) -> None
     _validations(ws, spec)
     if spec is RECONCILE:
         _highlights(ws, spec, fmt)
+    if spec is MATCH_REPORT:
+        _match_legend(ws, spec, fmt)
+    if "match" in spec.fields and spec.owner is Owner.ZAIKO:
+        _match_highlights(ws, spec, fmt)
     if spec is KPI:
         _kpi_charts(wb, ws, spec)
     if spec.protect:
@@ -226,6 +233,28 @@ def _highlights(ws: Worksheet, spec: Sheet, fmt: Formats) -> None:
     j = spec.fields.index("confirmed")
     ws.conditional_format(first, j, last, j, {
         "type": "formula", "criteria": f'=AND({confirmed}<>"",{confirmed}<>{suggested})', "format": fmt.edited})
+
+
+def _match_highlights(ws: Worksheet, spec: Sheet, fmt: Formats) -> None:
+    """Rows matched only by normalisation in the 表記揺れ colour; unmatched rows (and 照合結果's problems) in 不明's."""
+    first, last = spec.header_row, spec.header_row + spec.max_rows - 1
+    match = f"${spec.letter('match')}{spec.first_data_row}"
+    trouble = f'{match}="{MATCH_LABELS["unmatched"]}"'
+    if "problem" in spec.fields:
+        trouble = f'OR({trouble},${spec.letter("problem")}{spec.first_data_row}<>"")'
+    ws.conditional_format(first, 0, last, len(spec.columns) - 1, {
+        "type": "formula", "criteria": f"={trouble}", "format": fmt.highlight("unknown"), "stop_if_true": True})
+    ws.conditional_format(first, 0, last, len(spec.columns) - 1, {
+        "type": "formula", "criteria": f'={match}="{MATCH_LABELS["normalised"]}"', "format": fmt.highlight("notation")})
+
+
+def _match_legend(ws: Worksheet, spec: Sheet, fmt: Formats) -> None:
+    """The meaning of each kind of row, above the table (one merged, wrapped line each)."""
+    first = spec.header_row - len(MATCH_LEGEND) - 2  # 0-based: a blank row above the header
+    ws.write(first - 1, 0, "見方 / How to read", fmt.label)
+    for i, text in enumerate(MATCH_LEGEND):
+        ws.set_row(first + i, 30)
+        ws.merge_range(first + i, 0, first + i, len(spec.columns) - 1, text, fmt.note)
 
 
 def _kpi_charts(wb: Workbook, ws: Worksheet, spec: Sheet) -> None:

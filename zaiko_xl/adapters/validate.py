@@ -194,6 +194,11 @@ def _parse(cells: pd.Series, field: Field, blank: pd.Series) -> Parsed:
     return Parsed(to_text(cells, strip=field.kind != "code"), no_reasons)
 
 
+def empty_frame(schema: TableSchema) -> pd.DataFrame:
+    """A table of the schema's kind with no rows (contract columns and dtypes)."""
+    return _assemble(pd.DataFrame(), schema)
+
+
 def _assemble(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     """Contract columns in order, absent optional columns filled, contract dtypes."""
     out = {}

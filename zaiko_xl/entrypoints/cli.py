@@ -26,6 +26,7 @@ app = typer.Typer(
 template_app = typer.Typer(help="テンプレートブック / the workbook template.", no_args_is_help=True)
 app.add_typer(template_app, name="template")
 
+DEFAULT_TEMPLATE = Path("workbook/template.xlsm")
 WorkbookOpt = Annotated[Path, typer.Option("--workbook", "-w", help="対象のブック / the workbook (.xlsm/.xlsx)")]
 
 
@@ -121,7 +122,7 @@ def sandbox(
 @template_app.command("build")
 def template_build(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="出力先 / output file")] = Path("workbook/template.xlsm"),
+    out: Annotated[Path, typer.Option("--out", help="出力先 / output file")] = DEFAULT_TEMPLATE,
     macros: Annotated[Path, typer.Option("--macros", help="VBA の .bas のフォルダ / folder of the .bas macros")] = Path("macros"),
 ) -> None:
     """workbook/template.xlsm をコードと macros/ から作成 / build the template from code and macros/."""
@@ -131,6 +132,9 @@ def template_build(
     with cli_errors(_globals(ctx).debug):
         path = bootstrap.build_template(out, template_modules(macros))
         stdout_console().print(f"{path} を作成しました。/ Wrote {path}.")
+        if out == DEFAULT_TEMPLATE:  # the canonical template: the package carries a copy (demo, installs)
+            copy = bootstrap.install_template(path)
+            stdout_console().print(f"パッケージ用にコピーしました / copied for the package: {copy}")
 
 
 @app.command()
@@ -139,16 +143,16 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints.console import progress_bar
-    from zaiko_xl.entrypoints.rms_output import render_pull
-    from zaiko_xl.services.pull import pull_rms
+    from zaiko_xl.entrypoints.pull_view import render_workbook_pull
+    from zaiko_xl.services.pull import pull_workbook
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        with bootstrap.build_rms_client(settings) as rms, progress_bar() as progress:
-            result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(workbook),
-                              now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
-                              warn_days=settings.rms.license_warn_days, progress=progress)
-        render_pull(result, stdout_console())
+        book = bootstrap.writable_workbook(settings, workbook)
+        with bootstrap.pull_sources(settings, workbook) as sources, progress_bar() as progress:
+            report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
+                                   bootstrap.pull_options(settings, workbook), progress)
+        render_workbook_pull(report, workbook, stdout_console())
 
 
 @app.command()

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from zaiko_xl.sample_shop import SampleShop
 
-WORKBOOK_NAME = "zaiko-demo.xlsx"
+WORKBOOK_NAME = "zaiko.xlsm"
+CONFIG_NAME = "zaiko.toml"
 SHOP_FOLDER = "shop"
 
 
@@ -87,14 +88,18 @@ def _write_files(run: DemoRun) -> None:
 
 
 def _write_workbook(run: DemoRun) -> None:
-    from zaiko_xl.adapters.demo_workbook import write_demo_workbook
+    from zaiko_xl import bootstrap
+    from zaiko_xl.adapters.workbook_file import create_workbook
+    from zaiko_xl.entrypoints.demo_setup import config_text, set_aside, user_sheets
 
-    shop = run.shop
-    run.workbook = write_demo_workbook(
-        run.out / WORKBOOK_NAME, items=shop.items, warehouse=shop.warehouse, rms_stock=shop.rms_stock,
-        orders=shop.orders, ledger=shop.ledger, mapping=shop.mapping, bom=shop.bom, set_rules=shop.set_rules,
-        as_of=shop.as_of)
-    run.summary.append(("ブック / workbook", str(run.workbook)))
+    sheets, ledger_in_sheet = user_sheets(run.shop)
+    set_aside(run.out / WORKBOOK_NAME)  # a demo run again into the same folder starts a new workbook
+    run.workbook = create_workbook(bootstrap.template_path(), run.out / WORKBOOK_NAME, sheets)
+    (run.out / CONFIG_NAME).write_text(config_text(run.skus, run.seed, ledger_in_sheet=ledger_in_sheet),
+                                       encoding="utf-8")
+    ledger = "シート「社内台帳」/ sheet 社内台帳" if ledger_in_sheet else f"{SHOP_FOLDER}/ledger.csv"
+    run.summary += [("ブック / workbook", str(run.workbook)), ("台帳 / ledger", ledger),
+                    ("設定 / settings", str(run.out / CONFIG_NAME))]
 
 
 def _start_sandbox(run: DemoRun) -> None:
@@ -111,20 +116,26 @@ def _start_sandbox(run: DemoRun) -> None:
     run.summary.append(("RMS サンドボックス / RMS sandbox", server.base_url))
 
 
-def _pull_rms(run: DemoRun) -> None:
+def _pull(run: DemoRun) -> None:
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
-    from zaiko_xl.services.pull import pull_rms
+    from zaiko_xl.services.pull import pull_workbook
 
-    settings = load_settings(run.out / "zaiko.toml", rms={"base_url": run.sandbox_url, **run.credentials})
-    with bootstrap.build_rms_client(settings) as rms:
-        result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(run.out / "zaiko.xlsm"),
-                          now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
-                          warn_days=settings.rms.license_warn_days)
-    run.facts["rms_pull"] = result
-    run.summary += [("RMS在庫 / RMS stock", f"{len(result.stock):,} SKU"),
-                    ("RMS受注 / RMS order lines", f"{len(result.orders):,}"),
-                    ("ライセンス / license", result.license.render())]
+    settings = load_settings(run.out / CONFIG_NAME, rms={"base_url": run.sandbox_url, **run.credentials})
+    book = bootstrap.writable_workbook(settings, run.workbook)
+    with bootstrap.pull_sources(settings, book.path) as sources:
+        report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
+                               bootstrap.pull_options(settings, book.path))
+    run.facts["pull"] = report
+    runs = {s.source: s for s in report.run.sources}
+    run.summary += [
+        ("RMS在庫 / RMS stock", f"{report.rows['rms_stock']:,} SKU"),
+        ("受注 (直近) / recent order lines", f"{report.rows['orders']:,} (楽天 RMS {runs['rms_orders'].rows:,})"),
+        ("取込の照合 / pull matching", f"倉庫 warehouse: 正規化 normalised {runs['warehouse'].normalised:,}, "
+                                      f"対応表 mapping {runs['warehouse'].mapping:,}; "
+                                      f"要確認 to check {report.problems:,} (照合結果)"),
+        ("ライセンス / license", report.license.render()),
+    ]
 
 
 Step = Callable[[DemoRun], None]
@@ -132,9 +143,9 @@ STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
     ("店舗のファイルを書き出し / write the shop's files", _write_files),
-    ("デモブックを作成 / write the demo workbook", _write_workbook),
+    ("ブックを作成 / create the workbook", _write_workbook),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
-    ("RMS から取込 / pull from RMS", _pull_rms),
+    ("ブックへ取込 / pull into the workbook", _pull),
 ]
 
 

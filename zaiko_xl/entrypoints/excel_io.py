@@ -38,6 +38,25 @@ def workbook_dir(book: Any) -> Path:
     return Path(book.fullname).parent
 
 
+def workbook_path(book: Any) -> Path:
+    """The open workbook's file."""
+    return Path(book.fullname)
+
+
+def ledger_frame(book: Any, settings: Settings) -> pd.DataFrame | None:
+    """The ledger sheet of the open book as the file readers take it (headers as columns).
+
+    None when the ledger is a file of its own (``[ledger] file``) or the book has no such sheet;
+    the cells are read as Excel shows them now, saved or not.
+    """
+    name = settings.ledger.sheet
+    if settings.ledger.file is not None or name not in [s.name for s in book.sheets]:
+        return None
+    values = book.sheets[name].used_range.options(ndim=2, err_to_str=True).value or [[]]
+    header, body = values[0], values[1:]
+    return pd.DataFrame(body, columns=[("" if h is None else str(h)) for h in header])
+
+
 class XlwingsWorkbook:
     """The Workbook port on the open book (Excel saves it; zaiko-xl never saves here)."""
 

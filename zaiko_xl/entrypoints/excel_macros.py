@@ -13,7 +13,7 @@ from collections.abc import Callable
 import xlwings as xw
 
 from zaiko_xl import bootstrap
-from zaiko_xl.entrypoints.excel_io import ExcelRun, excel_run
+from zaiko_xl.entrypoints.excel_io import ExcelRun, excel_run, ledger_frame, workbook_path
 from zaiko_xl.services import workbook_buttons as services
 from zaiko_xl.services.workbook_buttons import PushPlanSummary, RunSummary
 
@@ -23,7 +23,11 @@ CANCELLED = "送信を取り消しました (何も送っていません) / Canc
 def pull_button() -> None:
     """在庫取込: RMS stock and orders, the warehouse file and the ledger -> their sheets."""
     with excel_run(xw.Book.caller(), "在庫取込") as run:
-        run.done(services.pull(run.workbook, run.progress).render())
+        path = workbook_path(run.book)
+        with bootstrap.pull_sources(run.settings, path, ledger_frame=ledger_frame(run.book, run.settings)) as sources:
+            summary = services.pull(run.workbook, run.progress, sources, bootstrap.pull_journal(run.settings),
+                                    bootstrap.pull_options(run.settings, path))
+        run.done(summary.render())
 
 
 def reconcile_button() -> None:

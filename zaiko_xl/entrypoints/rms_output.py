@@ -1,4 +1,4 @@
-"""How the CLI shows RMS results: license status, pull summary, the sandbox banner."""
+"""How the CLI shows RMS results: license status, the CSV export, the sandbox banner."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from zaiko_xl.domain.rms import LicenseStatus
     from zaiko_xl.sandbox.server import SandboxServer
     from zaiko_xl.services.export_csv import CsvExportResult
-    from zaiko_xl.services.pull import RmsPullResult
 
 _STYLE = {"ok": "green", "warning": "bold yellow", "expired": "bold red", "rejected": "bold red", "unknown": "yellow"}
 
@@ -18,17 +17,6 @@ _STYLE = {"ok": "green", "warning": "bold yellow", "expired": "bold red", "rejec
 def render_license(status: LicenseStatus, console: Console) -> None:
     label = "警告 / Warning " if status.level.value in ("warning", "unknown") else ""
     console.print(f"[{_STYLE[status.level.value]}]{label}{status.render()}[/]", markup=True)
-
-
-def render_pull(result: RmsPullResult, console: Console) -> None:
-    render_license(result.license, console)
-    counts = result.orders["status"].value_counts().to_dict() if len(result.orders) else {}
-    console.print(f"RMS在庫 / RMS stock: {len(result.stock)} SKU")
-    console.print(f"受注 / orders: {result.orders['order_number'].nunique()} 件 ({len(result.orders)} 行 / lines; "
-                  + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")")
-    if result.missing:
-        console.print(f"[yellow]RMS に在庫レコードがない SKU / SKUs without an RMS stock record: {len(result.missing)}[/]")
-    console.print(f"書き込み先 / written to: {result.destination}")
 
 
 def render_csv_export(result: CsvExportResult, console: Console) -> None:

@@ -1,7 +1,7 @@
 """Use case: read the warehouse export, the ledger and other channels' orders (the file part of pull).
 
-The RMS part of ``zaiko-xl pull`` lives in ``services/pull.py``; writing the sheets is the
-workbook writer's job. Codes stay as each source writes them: matching to the shop's ``sku``
+The RMS part of ``zaiko-xl pull`` lives in ``services/pull_rms.py``; ``services/pull.py``
+puts the parts together and writes the sheets. Codes stay as each source writes them: matching to the shop's ``sku``
 (``zaiko_xl.domain.sku``) happens after this step.
 """
 
@@ -78,7 +78,7 @@ def pull_files(*, warehouse: WarehouseSource | None = None, ledger: LedgerSource
             failures.append(exc)
     progress.update(PROGRESS_LABEL, len(steps), len(steps))
     if failures:
-        raise _combined(failures)
+        raise combine_input_errors(failures)
     order_tables = [t for label, t in read.items() if label.startswith("orders:")]
     return FilePull(warehouse=read.get("warehouse"), ledger=read.get("ledger"),
                     orders=combine_orders(order_tables) if order_tables else None, inbound=read.get("inbound"))
@@ -91,9 +91,18 @@ def combine_orders(tables: Sequence[ImportedTable]) -> ImportedTable:
                          tuple(w for t in tables for w in t.warnings))
 
 
-def _combined(failures: list[InputError]) -> InputError:
+def combine_input_errors(failures: Sequence[InputError]) -> InputError:
+    """One error for the problems of several sources: the error itself when there is one, else E210."""
     if len(failures) == 1:
         return failures[0]
     problems = [p for f in failures for p in (f.context.get("problems") or [f])]
-    files = ", ".join(dict.fromkeys(str(f.context.get("file", f.code)) for f in failures))
+    files = ", ".join(dict.fromkeys(_file_of(f) for f in failures))
     return InputProblems(file=files, count=len(problems), problems=problems)
+
+
+def _file_of(error: InputError) -> str:
+    """The file an error is about: its ``file``, else the file named first in its place (``where``)."""
+    if error.context.get("file"):
+        return str(error.context["file"])
+    place = str(error.context.get("where_en", ""))
+    return place.removeprefix("file ").split(", ")[0] if place.startswith("file ") else error.code

@@ -1,9 +1,17 @@
-"""`zaiko-xl pull`, RMS part: stock and orders from RMS into the pull sink.
+"""`zaiko-xl pull` and the 在庫取込 button: every source into the workbook, in one atomic write.
 
-Stock comes for the given SKU keys (bulk-get, 1000 a request), or, without keys, from a
-sweep of range queries over the stock quantity, split until each window holds at most
-1000 SKUs. Orders: unshipped (100-400, 800) and cancelled/returned (900) orders ordered in
-the lookback window; shipped ones too on request (for demand history).
+The order of work; nothing is written unless every step succeeds:
+
+1. the journal is opened (a broken journal stops the run before any work);
+2. local inputs: the master sheets of the workbook (商品マスタ, 対応表, セット構成) and the files
+   (warehouse, ledger, other channels' orders, inbound); the problems of all of them come back
+   together in one report (E210);
+3. RMS (``services.pull_rms``): license, stock of the master's RMS keys (every SKU by range when
+   the master names none), orders of the lookback window;
+4. every code resolved to ``sku`` (``domain.pull_match``);
+5. one ``write_sheets`` call: RMS在庫, 受注, 倉庫在庫, 入荷予定, 照合結果 and the status cells of 操作
+   (pull time, license expiry and warning);
+6. the pull is recorded in the journal (push's stale-pull guard and reconcile read it).
 """
 
 from __future__ import annotations
@@ -14,77 +22,177 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from zaiko_xl.domain.model import RmsSkuKey
-from zaiko_xl.domain.rms import (
-    CANCELLED_PROGRESS,
-    RMS_STOCK_COLUMNS,
-    SHIPPED_PROGRESS,
-    UNSHIPPED_PROGRESS,
-    LicenseStatus,
+from zaiko_xl.domain.pull_match import (
+    Master,
+    Pulled,
+    PullSource,
+    ResolvedPull,
+    empty_inbound,
+    empty_orders,
+    resolve_pull,
+    rms_keys_to_pull,
 )
-from zaiko_xl.domain.rms_codes import MAX_QUANTITY
-from zaiko_xl.errors import RangeTooCrowded
-from zaiko_xl.ports import FrameSink, NullProgress, Progress, RmsInventory, RmsLicense, RmsOrders
-from zaiko_xl.services.license import check_license, require_usable_license
+from zaiko_xl.domain.pull_run import PullRun, as_of_times, recent_inbound, recent_orders, source_runs
+from zaiko_xl.domain.rms import LicenseLevel, LicenseStatus
+from zaiko_xl.errors import InputError, InputWarning
+from zaiko_xl.ports import (
+    LedgerSource,
+    NullProgress,
+    OrderExportSource,
+    Progress,
+    PullJournal,
+    RmsInventory,
+    RmsLicense,
+    RmsOrders,
+    SheetUpdate,
+    TableSource,
+    WarehouseSource,
+    Workbook,
+)
+from zaiko_xl.services.ingest import FilePull, combine_input_errors, pull_files
+from zaiko_xl.services.pull_rms import RmsPullResult, pull_rms
+
+ACTION = "在庫取込"
+MASTER_LABEL = "シート読込 / reading sheets"
+MATCH_LABEL = "照合・書込 / matching, writing"
+MASTER_SHEETS = ("items", "mapping", "bom")
+PULLED_SHEETS = ("rms_stock", "orders", "warehouse", "inbound")
 
 
 @dataclass(frozen=True)
-class RmsPullResult:
-    stock: pd.DataFrame  # rms_stock
-    orders: pd.DataFrame  # order lines with raw RMS codes (domain.rms.RMS_ORDER_COLUMNS)
+class PullSources:
+    """The ports a pull reads (bootstrap builds them from the settings)."""
+
+    rms_inventory: RmsInventory
+    rms_orders: RmsOrders
+    rms_license: RmsLicense
+    warehouse: WarehouseSource
+    ledger: LedgerSource
+    other_orders: Sequence[OrderExportSource] = ()
+    inbound: TableSource | None = None
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    now: datetime  # JST, naive: the pull's time
+    run_id: str
+    workbook: str  # the workbook's file name (journal, messages)
+    lookback_days: int = 60  # orders ordered, and inbound received, this many days back
+    warn_days: int = 14  # license warning from this many days before expiry
+    include_shipped: bool = False  # shipped order lines too (RMS and other channels)
+
+
+@dataclass(frozen=True)
+class PullReport:
+    """What a pull did, for the CLI table, the button's message and tests."""
+
+    run: PullRun
     license: LicenseStatus
-    destination: str  # where the sink wrote the frames
-    missing: tuple[RmsSkuKey, ...] = ()  # keys asked for that RMS has no stock record of
+    report: pd.DataFrame  # the 照合結果 rows
+    warnings: tuple[InputWarning, ...]
+    rows: dict[str, int]  # sheet key -> data rows written
+    previous: PullRun | None  # the pull before this one
+
+    @property
+    def problems(self) -> int:
+        return int((self.report["problem"] != "").sum())
+
+    def summary(self) -> tuple[str, str]:
+        """The one-line result in Japanese and English (status cell, button message)."""
+        stock, orders, wh = (self.rows.get(k, 0) for k in ("rms_stock", "orders", "warehouse"))
+        return (f"取込完了: RMS在庫 {stock:,} SKU・受注 {orders:,} 行・倉庫在庫 {wh:,} 行、"
+                f"要確認 {self.problems:,} 件、注意 {len(self.warnings):,} 件",
+                f"Pulled {stock:,} RMS SKUs, {orders:,} order lines, {wh:,} warehouse rows; "
+                f"{self.problems:,} to check, {len(self.warnings):,} warnings")
 
 
-def pull_rms(*, inventory: RmsInventory, orders: RmsOrders, license: RmsLicense, sink: FrameSink, now: datetime,
-             lookback_days: int, warn_days: int, keys: Sequence[RmsSkuKey] | None = None,
-             include_shipped: bool = False, progress: Progress | None = None) -> RmsPullResult:
-    """Check the license, fetch RMS stock and orders, hand both frames to the sink at once.
+def pull_workbook(workbook: Workbook, sources: PullSources, journal: PullJournal, options: PullOptions,
+                  progress: Progress | None = None) -> PullReport:
+    """Pull every source into the workbook's own sheets at once, and journal the pull.
 
     Raises:
-        LicenseExpired, LicenseRejected: the key cannot be used (nothing is fetched or written).
-        ApiError: RMS failed after the retries (nothing is written).
+        InputError: a master sheet or an input file is bad (every problem listed; nothing written).
+        ApiError: RMS failed, or the license key cannot be used (nothing written).
+        StateError: the workbook is open in Excel (E501) or the journal is unusable (nothing written).
     """
     progress = progress or NullProgress()
-    status = check_license(license, now=now, warn_days=warn_days)
-    require_usable_license(status)
-    progress.update("RMS在庫 / stock", 0)
-    stock = inventory.get_stock(keys) if keys is not None else sweep_stock(inventory)
-    progress.update("RMS在庫 / stock", len(stock), len(stock))
-    wanted = UNSHIPPED_PROGRESS + CANCELLED_PROGRESS + (SHIPPED_PROGRESS if include_shipped else ())
-    numbers = orders.search(now - timedelta(days=lookback_days), now, sorted(wanted))
-    progress.update("受注 / orders", 0, len(numbers))
-    lines = orders.get(numbers)
-    progress.update("受注 / orders", len(numbers), len(numbers))
-    destination = sink.write({"rms_stock": stock, "orders": lines})
-    return RmsPullResult(stock, lines, status, destination, _missing(keys, stock))
+    previous = journal.last_pull()
+    master, files = _read_local(workbook, sources, progress)
+    keys, refused = rms_keys_to_pull(master)
+    rms = pull_rms(inventory=sources.rms_inventory, orders=sources.rms_orders, license=sources.rms_license,
+                   now=options.now, lookback_days=options.lookback_days, warn_days=options.warn_days,
+                   keys=keys or None, include_shipped=options.include_shipped, progress=progress)
+    progress.update(MATCH_LABEL, 0, 2)
+    resolved = resolve_pull(master, _pulled(files, rms, refused, options))
+    run = _run(resolved, files, rms, options)
+    progress.update(MATCH_LABEL, 1, 2)
+    rows = {key: len(resolved.sheets[key]) for key in PULLED_SHEETS} | {"match_report": len(resolved.report)}
+    report = PullReport(run, rms.license, resolved.report, files.warnings, rows, previous)
+    workbook.write_sheets(_updates(resolved, report, options))
+    journal.record_pull(run)
+    progress.update(MATCH_LABEL, 2, 2)
+    return report
 
 
-def sweep_stock(inventory: RmsInventory) -> pd.DataFrame:
-    """Every SKU with a stock record, by range queries halved until each fits (<= 1000 SKUs).
-
-    A SKU whose stock changes during the sweep can move into a window already read and be
-    missed, or be read twice (the newest ``updated`` wins); pulling by keys avoids that.
-    RangeTooCrowded (E312) when more than 1000 SKUs share one quantity.
-    """
-    frames, windows = [], [(0, MAX_QUANTITY)]
-    while windows:
-        low, high = windows.pop()
+def _read_local(workbook: Workbook, sources: PullSources, progress: Progress) -> tuple[Master, FilePull]:
+    """The master sheets and the files; every problem of every one of them in one error."""
+    failures: list[InputError] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for done, name in enumerate(MASTER_SHEETS):
+        progress.update(MASTER_LABEL, done, len(MASTER_SHEETS))
         try:
-            frames.append(inventory.get_range(low, high))
-        except RangeTooCrowded:
-            if low == high:
-                raise
-            middle = (low + high) // 2
-            windows += [(middle + 1, high), (low, middle)]
-    stock = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(RMS_STOCK_COLUMNS))
-    stock = stock.sort_values("updated").drop_duplicates(["manage_number", "variant_id"], keep="last")
-    return stock.sort_values(["manage_number", "variant_id"]).reset_index(drop=True)
+            frames[name] = workbook.read_sheet(name)
+        except InputError as exc:
+            failures.append(exc)
+    progress.update(MASTER_LABEL, len(MASTER_SHEETS), len(MASTER_SHEETS))
+    files = FilePull()
+    try:
+        files = pull_files(warehouse=sources.warehouse, ledger=sources.ledger, orders=sources.other_orders,
+                           inbound=sources.inbound, progress=progress)
+    except InputError as exc:
+        failures.append(exc)
+    if failures:
+        raise combine_input_errors(failures)
+    return Master(frames["items"], frames["mapping"], frames["bom"]), files
 
 
-def _missing(keys: Sequence[RmsSkuKey] | None, stock: pd.DataFrame) -> tuple[RmsSkuKey, ...]:
-    if keys is None:
-        return ()
-    found = set(zip(stock["manage_number"], stock["variant_id"], strict=True))
-    return tuple(k for k in keys if (k.manage_number.lower(), k.variant_id) not in found)
+def _pulled(files: FilePull, rms: RmsPullResult, refused: pd.DataFrame, options: PullOptions) -> Pulled:
+    since = options.now - timedelta(days=options.lookback_days)
+    other = files.orders.frame if files.orders is not None else empty_orders()
+    inbound = files.inbound.frame if files.inbound is not None else empty_inbound()
+    warehouse, ledger = files.warehouse, files.ledger
+    assert warehouse is not None and ledger is not None  # PullSources always has both
+    return Pulled(rms_stock=rms.stock, rms_orders=rms.orders, warehouse=warehouse.frame, ledger=ledger.frame,
+                  other_orders=recent_orders(other, since, include_shipped=options.include_shipped),
+                  inbound=recent_inbound(inbound, since), rms_missing=rms.missing, refused=refused,
+                  warehouse_code_kind=warehouse.code_kind)
+
+
+def _run(resolved: ResolvedPull, files: FilePull, rms: RmsPullResult, options: PullOptions) -> PullRun:
+    tables = {PullSource.WAREHOUSE.value: files.warehouse, PullSource.LEDGER.value: files.ledger,
+              PullSource.OTHER_ORDERS.value: files.orders, PullSource.INBOUND.value: files.inbound}
+    present = {source: table for source, table in tables.items() if table is not None}
+    names = {PullSource.RMS_STOCK.value: "RMS", PullSource.RMS_ORDERS.value: "RMS"}
+    names |= {source: table.source for source, table in present.items()}
+    if resolved.counts.loc[PullSource.BOM.value, "rows"]:
+        names[PullSource.BOM.value] = f"{options.workbook} [セット構成]"
+    warnings = {source: len(table.warnings) for source, table in present.items()}
+    as_of = as_of_times(options.now, {source: table.frame for source, table in present.items()})
+    runs = source_runs(resolved.counts, names, warnings, as_of)
+    return PullRun(options.run_id, options.now, options.workbook, rms.license.level.value, rms.license.expiry, runs)
+
+
+def _updates(resolved: ResolvedPull, report: PullReport, options: PullOptions) -> dict[str, SheetUpdate]:
+    """Every sheet and cell of the pull, for one ``write_sheets`` call."""
+    at = {"updated_at": options.now}
+    updates = {key: SheetUpdate(rows=resolved.sheets[key], cells=at) for key in PULLED_SHEETS}
+    grid = {f"summary.{source}.{column}": int(value)
+            for source, row in resolved.counts.iterrows() for column, value in row.items()}
+    updates["match_report"] = SheetUpdate(rows=resolved.report, cells={**at, **grid})
+    license = report.license
+    warn = license.level in (LicenseLevel.WARNING, LicenseLevel.UNKNOWN)
+    updates["dashboard"] = SheetUpdate(cells={
+        "status": " / ".join(report.summary()), "last_run": f"{options.now:%Y-%m-%d %H:%M} {ACTION}",
+        "last_pull": options.now, "license_expiry": license.expiry.date() if license.expiry else None,
+        "license_warning": license.render() if warn else None})
+    return updates

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from zaiko_xl.domain.reconcile import ReconcileParams
+from zaiko_xl.domain.rms import LicenseLevel
 from zaiko_xl.errors import NotBuiltYet
-from zaiko_xl.ports import ComparisonSheet, Progress, ReconcileHistory, ReconcileSources, Workbook
+from zaiko_xl.ports import ComparisonSheet, Progress, PullJournal, ReconcileHistory, ReconcileSources, Workbook
+from zaiko_xl.services.pull import PullOptions, PullSources, pull_workbook
 from zaiko_xl.services.reconcile import reconcile as reconcile_service
 
 RECONCILE_LABEL = "差異チェック / reconcile"
@@ -49,9 +51,14 @@ class PushPlanSummary:
                 f"total {self.units_before:,} -> {self.units_after:,} units. See the sheet 反映計画. Send now?")
 
 
-def pull(workbook: Workbook, progress: Progress) -> RunSummary:
-    """在庫取込: RMS stock and orders, the warehouse file and the ledger into their sheets."""
-    raise NotBuiltYet(command="在庫取込 / pull")
+def pull(workbook: Workbook, progress: Progress, sources: PullSources, journal: PullJournal,
+         options: PullOptions) -> RunSummary:
+    """在庫取込: RMS stock and orders, the files and the master sheets into the pulled sheets (``pull_workbook``)."""
+    report = pull_workbook(workbook, sources, journal, options, progress)
+    ja, en = report.summary()
+    if report.license.level in (LicenseLevel.WARNING, LicenseLevel.UNKNOWN):
+        ja, en = f"{ja}\n{report.license.message('ja')}", f"{en}\n{report.license.message('en')}"
+    return RunSummary(ja, en)
 
 
 def reconcile(sources: ReconcileSources, sheet: ComparisonSheet, history: ReconcileHistory, *,

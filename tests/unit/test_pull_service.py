@@ -1,0 +1,125 @@
+"""services.pull.pull_workbook with fakes: one write of every sheet, or nothing at all; the journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from tests.fakes import (
+    FakeLedgerSource,
+    FakeOrderExportSource,
+    FakeProgress,
+    FakePullJournal,
+    FakeRmsInventory,
+    FakeRmsLicense,
+    FakeRmsOrders,
+    FakeTableSource,
+    FakeWarehouseSource,
+    FakeWorkbook,
+    table,
+)
+from zaiko_xl.errors import BadValue, DuplicateRowMerged, InputProblems, LicenseExpired, where
+from zaiko_xl.services import workbook_buttons
+from zaiko_xl.services.pull import MATCH_LABEL, PullOptions, PullSources, pull_workbook
+
+NOW = datetime(2026, 11, 20, 10, 0)
+OPTIONS = PullOptions(now=NOW, run_id="pull-1", workbook="zaiko.xlsm", lookback_days=30, warn_days=14)
+ITEMS = pd.DataFrame({"sku": ["A-1", "B-2"], "manage_number": ["a", "b"], "variant_id": ["A-1", "2"],
+                      "warehouse_code": ["A-1", "OLD-B"], "jan": [None, None]})
+MERGED = DuplicateRowMerged(row_first=2, **where(file="wh.csv", row=3, column="商品コード"))
+
+
+def _line(number, progress, when, variant="A-1"):
+    return {"order_number": number, "channel": "rakuten", "manage_number": "a", "variant_id": variant,
+            "merchant_defined_sku_id": "", "item_number": "", "quantity": 1,
+            "status": "unshipped" if progress < 900 else "cancelled", "order_progress": progress,
+            "ordered_at": when, "changed_at": None}
+
+
+def _sources(**parts) -> PullSources:
+    base = {
+        "rms_inventory": FakeRmsInventory({("a", "A-1"): 5, ("b", "2"): 7}, updated=datetime(2026, 11, 20, 9, 0)),
+        "rms_orders": FakeRmsOrders([_line("R1", 300, datetime(2026, 11, 19)), _line("R0", 300, datetime(2026, 9, 1))]),
+        "rms_license": FakeRmsLicense(datetime(2026, 11, 28, 23, 59, 59)),
+        "warehouse": FakeWarehouseSource(table("warehouse", [
+            {"warehouse_code": "a-1 ", "on_hand": 4, "updated_at": datetime(2026, 11, 19, 18, 0)},
+            {"warehouse_code": "OLD-B", "on_hand": 9, "updated_at": datetime(2026, 11, 19, 17, 0)}], "wh.csv",
+            (MERGED,))),
+        "ledger": FakeLedgerSource(table("ledger", [{"sku": "A-1", "kind": "入荷", "quantity": 4,
+                                                     "at": datetime(2026, 11, 1)}], "zaiko.xlsm [社内台帳]")),
+        "other_orders": [FakeOrderExportSource(table("orders", [
+            {"order_number": "Y1", "channel": "yahoo", "sku": "B-2", "quantity": 1, "status": "unshipped",
+             "ordered_at": datetime(2026, 11, 18), "changed_at": pd.NaT},
+            {"order_number": "Y0", "channel": "yahoo", "sku": "B-2", "quantity": 1, "status": "shipped",
+             "ordered_at": datetime(2026, 11, 18), "changed_at": pd.NaT}], "yahoo.csv"))],
+        "inbound": FakeTableSource(table("inbound", [
+            {"sku": "B-2", "quantity": 12, "expected_on": datetime(2026, 11, 25), "supplier": "S1",
+             "reference": "PO-1", "received_at": pd.NaT}], "inbound.csv")),
+    }
+    return PullSources(**{**base, **parts})
+
+
+def test_one_write_fills_every_pulled_sheet_the_report_and_the_dashboard_and_the_journal_keeps_it():
+    book, journal, progress = FakeWorkbook({"items": ITEMS}), FakePullJournal(), FakeProgress()
+    report = pull_workbook(book, _sources(), journal, OPTIONS, progress)
+    assert book.writes == 1
+    assert book.rows["RMS在庫"][["sku", "match"]].values.tolist() == [["A-1", "exact"], ["B-2", "mapping"]]
+    assert book.rows["倉庫在庫"][["sku", "match"]].values.tolist() == [["A-1", "normalised"], ["B-2", "mapping"]]
+    assert book.rows["受注"]["order_number"].tolist() == ["Y1", "R1"]  # R0 is older than 30 days, Y0 shipped
+    assert book.rows["入荷予定"]["reference"].tolist() == ["PO-1"]
+    assert book.rows["照合結果"]["code"].tolist() == ["a-1 ", "b:2", "OLD-B"]
+    cells = book.cells["操作"]
+    assert cells["last_pull"] == NOW and cells["license_expiry"] == datetime(2026, 11, 28).date()
+    assert cells["license_warning"] == report.license.render() and "残り 8 日" in cells["license_warning"]
+    assert cells["status"] == " / ".join(report.summary()) and cells["last_run"] == "2026-11-20 10:00 在庫取込"
+    assert book.cells["照合結果"]["summary.warehouse.normalised"] == 1 and book.cells["RMS在庫"]["updated_at"] == NOW
+    assert journal.runs == [report.run] and report.run.source("warehouse").warnings == 1
+    assert report.run.source("warehouse").as_of == datetime(2026, 11, 19, 18, 0)
+    assert report.warnings == (MERGED,) and report.rows == {"rms_stock": 2, "orders": 2, "warehouse": 2,
+                                                             "inbound": 1, "match_report": 3}
+    assert progress.updates[-1] == (MATCH_LABEL, 2, 2)
+
+
+def test_the_master_names_the_rms_keys_and_without_any_every_sku_is_swept_by_range():
+    with_keys, without = _sources(), _sources(rms_inventory=FakeRmsInventory({("a", "A-1"): 5}))
+    pull_workbook(FakeWorkbook({"items": ITEMS}), with_keys, FakePullJournal(), OPTIONS)
+    assert with_keys.rms_inventory.range_calls == []
+    report = pull_workbook(FakeWorkbook(), without, FakePullJournal(), OPTIONS)
+    assert without.rms_inventory.range_calls == [(0, 99_999)] and report.rows["rms_stock"] == 1
+
+
+def test_a_bad_file_stops_the_pull_before_rms_is_asked_and_nothing_is_written():
+    problems = InputProblems(file="wh.csv", count=1, problems=[BadValue(
+        value="十", detail_ja="数値ではありません", detail_en="not a number", **where(file="wh.csv", row=2, column="実在庫数"))])
+    sources = _sources(warehouse=FakeWarehouseSource(error=problems))
+    book, journal = FakeWorkbook({"items": ITEMS}), FakePullJournal()
+    with pytest.raises(InputProblems) as caught:
+        pull_workbook(book, sources, journal, OPTIONS)
+    assert caught.value is problems
+    assert book.writes == 0 and journal.runs == [] and sources.rms_orders.searches == []
+
+
+def test_an_unusable_license_writes_nothing():
+    sources = _sources(rms_license=FakeRmsLicense(datetime(2026, 11, 19, 23, 59, 59)))
+    book, journal = FakeWorkbook({"items": ITEMS}), FakePullJournal()
+    with pytest.raises(LicenseExpired):
+        pull_workbook(book, sources, journal, OPTIONS)
+    assert book.writes == 0 and journal.runs == []
+
+
+def test_the_previous_pull_comes_back_with_the_report():
+    journal = FakePullJournal()
+    first = pull_workbook(FakeWorkbook({"items": ITEMS}), _sources(), journal, OPTIONS)
+    second = pull_workbook(FakeWorkbook({"items": ITEMS}), _sources(), journal,
+                           PullOptions(now=NOW, run_id="pull-2", workbook="zaiko.xlsm"))
+    assert first.previous is None and second.previous == first.run and len(journal.runs) == 2
+
+
+def test_the_button_reports_the_pull_and_the_license_warning():
+    summary = workbook_buttons.pull(FakeWorkbook({"items": ITEMS}), FakeProgress(), _sources(), FakePullJournal(),
+                                    OPTIONS)
+    assert summary.message_ja.startswith("取込完了: RMS在庫 2 SKU・受注 2 行・倉庫在庫 2 行、要確認 0 件、注意 1 件\n")
+    assert summary.message_ja.endswith("RMS で新しいキーを発行してください。")
+    assert summary.message_en.endswith("issue a new key in RMS.")

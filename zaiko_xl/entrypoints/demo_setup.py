@@ -1,0 +1,74 @@
+"""What `zaiko-xl demo` sets up for its shop: the user's own sheets of the workbook and its zaiko.toml."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zaiko_xl.adapters.columns import LEDGER
+from zaiko_xl.adapters.workbook_file import BACKUP_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from zaiko_xl.sample_shop import SampleShop
+
+
+def user_sheets(shop: SampleShop) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The shop's own sheets (商品マスタ, 対応表, セット構成, 仕入先, 社内台帳) and whether the ledger fits its sheet.
+
+    A ledger longer than the sheet holds stays in ``shop/ledger.csv`` (zaiko.toml then names the file).
+    """
+    sheets = {
+        "items": shop.items,
+        "mapping": shop.mapping,
+        "bom": shop.bom.merge(shop.set_rules, on="set_sku", how="left"),  # the set rule on every row of the set
+        "suppliers": shop.suppliers,
+    }
+    fits = len(shop.ledger) <= LEDGER.max_rows
+    if fits:
+        sheets["ledger"] = shop.ledger
+    return sheets, fits
+
+
+def set_aside(workbook: Path) -> Path | None:
+    """Move an earlier demo workbook into ``zaiko-backups/`` (never deleted); returns where it went."""
+    if not workbook.exists():
+        return None
+    target = workbook.parent / BACKUP_DIR / f"{workbook.stem}.{datetime.now():%Y%m%d-%H%M%S-%f}{workbook.suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.replace(target)
+    return target
+
+
+def config_text(skus: int, seed: int, *, ledger_in_sheet: bool) -> str:
+    """The demo's zaiko.toml: the shop's files and the local RMS sandbox (credentials come from the environment)."""
+    ledger = 'sheet = "社内台帳"' if ledger_in_sheet else 'file = "shop/ledger.csv"'
+    return f"""# zaiko-xl デモの設定 (zaiko-xl demo が作成) / settings of the zaiko-xl demo
+# 同じ店舗の RMS サンドボックス / the same shop's RMS sandbox: zaiko-xl sandbox --skus {skus} --seed {seed}
+# 資格情報は sandbox が表示する ZAIKO_RMS_SERVICE_SECRET / ZAIKO_RMS_LICENSE_KEY を環境変数に設定します。
+# Set the credentials the sandbox prints as environment variables; they never go into this file.
+
+[rms]
+base_url = "http://127.0.0.1:8765"
+
+[workbook]
+path = "zaiko.xlsm"
+
+[warehouse]
+file = "shop/warehouse.csv"
+preset = "generic"
+
+[ledger]
+{ledger}
+
+[orders]
+other_channel_files = ["shop/other_channel_orders.csv"]
+
+[inbound]
+file = "shop/inbound.csv"
+
+[journal]
+path = "zaiko-journal.sqlite"
+"""
