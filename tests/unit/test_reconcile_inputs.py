@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -160,3 +162,25 @@ def test_a_cancelled_line_beside_a_shipped_line_of_the_same_sku_is_not_pending()
     ledger = [*OPEN, ("A-1", "出荷", 1, T("2026-11-21 15:00"), "O1"), ("A-1", "出荷", 2, T("2026-11-21 15:00"), "O2")]
     row = _row(_frames(ledger=ledger, orders=orders))
     assert row["pending_cancels"] == 2  # O1's shipment is its shipped line's; O2 went out and was cancelled
+
+
+def test_ledger_rows_written_with_a_warehouse_code_or_jan_of_the_master_belong_to_its_sku():
+    frames = _frames(ledger=[*OPEN, ("W-777", "入荷", 4, T("2026-11-02"), "PO-9"),
+                             ("4900000000017", "入荷", 1, T("2026-11-03"), "PO-9")])
+    items = frames.items.assign(warehouse_code=["W-777", "B-2", ""], jan=["4900000000017", "", ""])
+    result = build_reconcile_input(dataclasses.replace(frames, items=items), AS_OF).set_index("sku")
+    assert result.loc["A-1", "ledger_balance"] == 50 + 4 + 1 and result.loc["A-1", "ledger_match"] == "mapping"
+    assert (result["orphan"] == "").all()
+
+
+def test_a_refused_parcel_that_rms_calls_returned_is_booked_back_by_a_cancellation_return():
+    orders = [("R9", "rakuten", "A-1", 2, "returned", T("2026-11-20"), T("2026-11-22"))]
+    ledger = [*OPEN, ("A-1", "出荷", 2, T("2026-11-20 10:00"), "R9"), ("A-1", "キャンセル戻し", 2, T("2026-11-22 10:00"), "R9")]
+    row = _row(_frames(ledger=ledger, orders=orders))
+    assert (row["pending_returns"], row["pending_cancels"]) == (0, 0)
+
+
+def test_a_shipment_booked_after_the_cancellation_belongs_to_another_line_left_off_the_orders_sheet():
+    orders = [("Y1", "yahoo", "A-1", 1, "cancelled", T("2026-11-20 09:00"), T("2026-11-20 10:00"))]
+    ledger = [*OPEN, ("A-1", "出荷", 1, T("2026-11-20 17:00"), "Y1")]  # the order's shipped line is not pulled
+    assert _row(_frames(ledger=ledger, orders=orders))["pending_cancels"] == 0

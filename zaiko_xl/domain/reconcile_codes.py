@@ -11,7 +11,8 @@ functions of ``domain.sku`` (data-contracts §6):
 - RMS keys: ``match_rms_keys`` (exact = ``variant_id`` is the shop code; mapping = the
   (folded manageNumber, variantId) pair is in the item master or the mapping sheet;
   normalised = ``variant_id`` equals a shop code after normalisation);
-- ledger codes: ``match_codes`` (the ledger writes the shop's own codes).
+- ledger codes: ``match_codes``, with the ``warehouse_code`` and ``jan`` of the item master and
+  the mapping sheet as aliases (as ``domain.pull_match`` reports them on 照合結果).
 
 Codes are matched once per distinct value, so a ledger of millions of rows costs what its
 distinct codes cost.
@@ -53,11 +54,18 @@ def resolve_warehouse(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.Data
                     lambda codes: match_warehouse_codes(codes, pd.Series(skus), aliases))
 
 
-def resolve_ledger(frame: pd.DataFrame, skus: pd.Index) -> Resolved:
-    """Ledger rows (``sku`` as the ledger writes it) -> master SKUs (exact or normalised)."""
+def resolve_ledger(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.DataFrame | None,
+                   skus: pd.Index) -> Resolved:
+    """Ledger rows (``sku`` as the ledger writes it) -> master SKUs.
+
+    Like pull's 照合結果 (``domain.pull_match``): the shop code, or a ``warehouse_code`` / ``jan``
+    of the item master or 対応表, exactly or after normalisation.
+    """
     if "match" in frame:
         return _from_match(frame["sku"], frame["match"], skus)
-    return _resolve(text_values(frame["sku"]), skus, lambda codes: match_codes(codes, pd.Series(skus)))
+    aliases = pd.concat([_aliases(items, mapping, (column,)).rename(columns={column: "code"})
+                         for column in ("warehouse_code", "jan")], ignore_index=True)
+    return _resolve(text_values(frame["sku"]), skus, lambda codes: match_codes(codes, pd.Series(skus), aliases))
 
 
 def resolve_rms(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.DataFrame | None,

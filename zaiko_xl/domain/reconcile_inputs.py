@@ -92,7 +92,7 @@ def build_reconcile_input(frames: SourceFrames, as_of: datetime) -> pd.DataFrame
         "group": text_values(items["group"]) if "group" in items else "",
         "is_set": items["is_set"].to_numpy(dtype=bool), "orphan": np.full(len(items), "", dtype=object)})
     orphans = [_add_warehouse(w, frames), _add_rms(w, frames)]
-    led, led_orphans = _ledger_events(w, frames.ledger)
+    led, led_orphans = _ledger_events(w, frames)
     _add_ledger(w, led)
     lines = exploded_lines(w.skus, frames.orders, frames.bom, cut_offs=(w.t, w.cols["rms_updated"]))
     _add_allocations(w, lines)
@@ -134,14 +134,15 @@ def _add_rms(w: _Work, frames: SourceFrames) -> pd.DataFrame:
     return _orphans(raw[~hit], "rms", "rms_code")
 
 
-def _ledger_events(w: _Work, ledger: pd.DataFrame) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+def _ledger_events(w: _Work, frames: SourceFrames) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     """Ledger rows up to ``as_of`` with SKU position and signed delta; orphans for unknown codes.
 
     Raises:
         UnknownMovementKind: a ``kind`` that is not one of the six labels (``domain.ledger``).
     """
+    ledger = frames.ledger
     codes = text_values(ledger["sku"])
-    found = resolve_ledger(ledger, w.skus)
+    found = resolve_ledger(ledger, frames.items, frames.mapping, w.skus)
     pos, match = found.pos, found.match
     factor, labels = pd.factorize(text_values(ledger["kind"]))
     kind, delta = _signed(ledger, factor, np.asarray(labels, dtype=object))
@@ -156,7 +157,7 @@ def _ledger_events(w: _Work, ledger: pd.DataFrame) -> tuple[dict[str, np.ndarray
     keep = hit & (at <= w.t)
     booking = keep & np.isin(kind, _BOOKING_KINDS)  # rows whose reference books an inbound, a return...
     led = {"pos": pos[keep], "kind": kind[keep], "at": at[keep], "delta": delta[keep],
-           "ref_pos": pos[booking], "ref_kind": kind[booking], "ref_delta": delta[booking],
+           "ref_pos": pos[booking], "ref_kind": kind[booking], "ref_delta": delta[booking], "ref_at": at[booking],
            "reference": text_values(ledger["reference"][booking])}
     return led, _orphans(pd.unique(codes[~hit]), "ledger", "ledger_code")
 
@@ -217,7 +218,7 @@ def _add_pending(w: _Work, inbound: pd.DataFrame, lines: dict[str, np.ndarray], 
     """
     wh_t, rms_t = np.minimum(w.cols["wh_updated_at"], w.t), w.cols["rms_updated"]
     books = {"pos": led["ref_pos"], "kind": _KIND_LABELS[led["ref_kind"]], "reference": led["reference"],
-             "quantity": np.abs(led["ref_delta"])}
+             "quantity": np.abs(led["ref_delta"]), "at": led["ref_at"]}
     back = unbooked_returns(lines, books, w.n)
     for col, (pos, at, qty) in (("pending_inbound", _unbooked_inbound(w, inbound, led)),
                                 ("pending_returns", back[_RETURNED]), ("pending_cancels", back[_CANCELLED])):

@@ -5,10 +5,15 @@ and ``キャンセル戻し`` rows carry the order number in ``reference``. One 
 lines of one SKU (say one shipped and one cancelled before shipping; or a set and a single
 sharing a component), so units are compared per (order, SKU), never line by line:
 
-- returned units not booked: ``returned lines - 返品 booked``;
-- cancelled units that went out and did not come back: the units booked out (``出荷``) beyond
-  what the shipped and returned lines account for, up to the cancelled lines' units, minus
-  ``キャンセル戻し`` booked. A line cancelled before it shipped has no ``出荷`` and counts 0.
+- units that went out and must come back: the returned lines' units, plus the units booked
+  out (``出荷``) no later than the cancellation beyond what the shipped and returned lines
+  account for, up to the cancelled lines' units (a line cancelled before it shipped has no
+  such ``出荷`` and counts 0; a shipment booked after the cancellation is another line's,
+  which the orders sheet may leave out: pull keeps no shipped lines);
+- units booked back: ``返品`` and ``キャンセル戻し`` alike (RMS calls a parcel refused after
+  shipping a return, orderProgress 900 after shipping; shops book it as either);
+- unbooked = went out - booked back (not below 0), counted as returns first, the rest as
+  cancellation returns.
 
 The time of an unbooked return or cancellation is the latest ``changed_at`` of those lines.
 """
@@ -31,7 +36,7 @@ def unbooked_returns(lines: dict[str, np.ndarray], books: dict[str, np.ndarray],
     Args:
         lines: order lines (sets exploded): ``pos`` (SKU position), ``quantity``, ``status``,
             ``order_number``, ``changed_at``; every line of an order with a returned or cancelled line.
-        books: ledger rows: ``pos``, ``kind`` (MovementKind label), ``reference``, ``quantity`` (units).
+        books: ledger rows: ``pos``, ``kind`` (MovementKind label), ``reference``, ``quantity`` (units), ``at``.
         n: number of SKU positions.
 
     Returns:
@@ -46,14 +51,20 @@ def unbooked_returns(lines: dict[str, np.ndarray], books: dict[str, np.ndarray],
     line_ix, book_ix = inverse[:n_lines], inverse[n_lines:]
     sel, bsel = line_key >= 0, book_key >= 0
     units = {s: _sum(line_ix, lines["quantity"][sel], lines["status"][sel] == s, len(keys)) for s in _STATUSES}
-    booked = {k: _sum(book_ix, books["quantity"][bsel], books["kind"][bsel] == k, len(keys)) for k in _BOOKED}
-    out_ship, out_ret, out_back = booked[_BOOKED[0]], booked[_BOOKED[1]], booked[_BOOKED[2]]
-    returned = np.clip(units[_STATUSES[1]] - out_ret, 0, None)
-    went_out = np.clip(out_ship - units[_STATUSES[0]] - units[_STATUSES[1]], 0, units[_STATUSES[2]])
-    cancelled = np.clip(went_out - out_back, 0, None)
+    latest = {s: _latest(line_ix, lines["changed_at"][sel], lines["status"][sel] == s, len(keys))
+              for s in _STATUSES[1:]}
+    kind, at = books["kind"][bsel], books["at"][bsel].astype("datetime64[ns]")
+    shipped_before_cancel = (kind == _BOOKED[0]) & (at <= latest[OrderStatus.CANCELLED.value][book_ix])
+    booked_out = _sum(book_ix, books["quantity"][bsel], shipped_before_cancel, len(keys))
+    booked_back = _sum(book_ix, books["quantity"][bsel], (kind == _BOOKED[1]) | (kind == _BOOKED[2]), len(keys))
+    shipped_lines, returned_lines, cancelled_lines = (units[s] for s in _STATUSES)
+    cancelled_out = np.clip(booked_out - shipped_lines - returned_lines, 0, cancelled_lines)
+    unbooked = np.clip(returned_lines + cancelled_out - booked_back, 0, None)
+    returned = np.minimum(unbooked, returned_lines)
+    cancelled = unbooked - returned
     result = {}
     for status, qty in ((OrderStatus.RETURNED.value, returned), (OrderStatus.CANCELLED.value, cancelled)):
-        at = _latest(line_ix, lines["changed_at"][sel], lines["status"][sel] == status, len(keys))
+        at = latest[status]
         hit = qty > 0
         result[status] = ((keys[hit] % n).astype(np.int64), at[hit], qty[hit].astype(np.int64))
     return result

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from zaiko_xl.entrypoints.demo_reconcile import plant_discrepancies, reconcile_workbook
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -141,11 +143,13 @@ def _pull(run: DemoRun) -> None:
 Step = Callable[[DemoRun], None]
 STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
+    ("差異を仕込む / plant discrepancies", plant_discrepancies),
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
     ("店舗のファイルを書き出し / write the shop's files", _write_files),
     ("ブックを作成 / create the workbook", _write_workbook),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
+    ("差異チェック / reconcile", reconcile_workbook),
 ]
 
 
