@@ -15,7 +15,7 @@ from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.pull_run import PullRun
 from zaiko_xl.domain.reconcile_inputs import SourceFrames
-from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
+from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary, one_run_per_pull
 from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
 from zaiko_xl.domain.sheet_cells import SheetContent
@@ -286,8 +286,9 @@ class FakeReconcileHistory:
     def __init__(self) -> None:
         self.runs: list[ReconcileRun] = []
 
-    def previous(self, pulls: int) -> PullHistory:
-        latest = self.runs[::-1][:pulls]
+    def previous(self, pulls: int, current: datetime | None = None) -> PullHistory:
+        chosen = one_run_per_pull([(i, run.pulled_at) for i, run in enumerate(self.runs)], pulls, current)
+        latest = [self.runs[i] for i in chosen]
         diffs = [run.differences.assign(run_index=i) for i, run in enumerate(latest)]
         frame = pd.concat(diffs, ignore_index=True) if diffs else PullHistory().differences
         last = self.runs[-1].suggestions if self.runs else PullHistory().last_suggested

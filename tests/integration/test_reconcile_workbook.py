@@ -21,6 +21,7 @@ from zaiko_xl.adapters.columns import CAUSE_LABELS, RECONCILE, RMS_STOCK, TICK
 from zaiko_xl.adapters.workbook_file import read_cells, read_sheet, write_sheets
 from zaiko_xl.domain.reconcile import Cause
 from zaiko_xl.entrypoints.cli import app
+from zaiko_xl.ports import SheetUpdate
 from zaiko_xl.sample_shop.discrepancies import PLANTS
 from zaiko_xl.services.reconcile_report import CAUSE_ORDER, COMPARISON_FIELDS
 
@@ -121,7 +122,18 @@ def _pull_again(book: Path, sku: str, quantity: int, at) -> None:
     hit = rms["sku"] == sku
     rms.loc[hit, "quantity"] = int(quantity)
     rms.loc[hit, "updated"] = pd.Timestamp(at) + pd.Timedelta(minutes=5)
-    write_sheets(book, {RMS_STOCK.name: rms})
+    pulled = (pd.Timestamp(at) + pd.Timedelta(minutes=6)).to_pydatetime()
+    write_sheets(book, {RMS_STOCK.name: SheetUpdate(rows=rms, cells={"updated_at": pulled})})
+
+
+def test_reconciling_the_same_pull_again_is_not_another_pull(book, shop_and_truth):
+    shop, truth = shop_and_truth
+    assert _reconcile(book, shop).exit_code == 0
+    assert _reconcile(book, shop, minutes=3).exit_code == 0
+    split = _sku(truth, "split_rms")
+    assert "回連続" not in _comparison(book).loc[split, "evidence"]
+    with sqlite3.connect(book.parent / "zaiko-journal.sqlite") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM reconcile_run").fetchone()[0] == 2
 
 
 def test_a_ledger_kind_that_is_not_a_movement_is_refused_with_its_row(built_template, tmp_path, shop_and_truth):

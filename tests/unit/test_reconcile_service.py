@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from tests.fakes import FakeComparisonSheet, FakeProgress, FakeReconcileHistory, FakeReconcileSources
 from tests.unit.reconcile_rows import frames_of
 from zaiko_xl.domain.reconcile import ReconcileParams
+from zaiko_xl.domain.reconcile_run import one_run_per_pull
 from zaiko_xl.sample_shop import generate
 from zaiko_xl.sample_shop.discrepancies import plant
 from zaiko_xl.services.reconcile import reconcile, reconcile_frames
@@ -156,3 +158,21 @@ def test_the_button_runs_the_same_service_and_reports_counts_in_both_languages(p
     assert summary.message_ja.startswith(f"在庫比較を更新しました: {len(truth):,} SKU、差異 {differing:,} 件、リスク数量 ")
     assert f"{differing:,} differing" in summary.message_en
     assert history.runs[0].run_id == "b1" and len(sheet.rows) == len(truth)
+
+
+def test_one_run_stands_for_each_pull_and_runs_without_a_pull_time_each_count():
+    t1, t2 = datetime(2026, 11, 16, 9, 0), datetime(2026, 11, 16, 10, 0)
+    runs = [(1, t1), (2, t1), (3, None), (4, t2), (5, t2), (6, None)]
+    assert one_run_per_pull(runs, 10) == [6, 5, 3, 2]
+    assert one_run_per_pull(runs, 2) == [6, 5]
+    assert one_run_per_pull(runs, 10, current=t2) == [6, 3, 2]
+
+
+def test_a_split_seen_again_in_the_same_pull_is_not_persistent(planted):
+    shop, truth = planted
+    sheet, history = FakeComparisonSheet(), FakeReconcileHistory()
+    frames = dataclasses.replace(frames_of(shop), pulled_at=datetime(2026, 11, 16, 9, 30))
+    for n in (1, 2):
+        rows = reconcile(FakeReconcileSources(frames), sheet, history, params=DEFAULTS, as_of=shop.as_of,
+                         run_id=f"run-{n}").rows.set_index("sku")
+    assert rows.loc[_sku(truth, "split_rms"), "streak"] == 1

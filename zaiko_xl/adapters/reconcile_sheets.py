@@ -11,6 +11,7 @@ own sheets (商品マスタ, 対応表, セット構成, and 社内台帳 unless
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -61,9 +62,11 @@ class WorkbookReconcileSources:
         frames = {key: _whole_numbers(self.book.read_sheet(spec.name).reset_index(drop=True), key)
                   for key, spec in (("warehouse", WAREHOUSE), ("rms_stock", RMS_STOCK), ("orders", ORDERS),
                                     ("inbound", INBOUND))}
+        pulled_at = self.book.read_cells(RMS_STOCK.name).get("updated_at")  # pull writes the pull time there
         return SourceFrames(items=items.assign(is_set=items["is_set"].fillna(False).astype(bool)),
                             bom=_bom(bom_rows), set_rules=_set_rules(bom_rows), mapping=self._mapping(),
-                            ledger=self._ledger(), **frames)
+                            ledger=self._ledger(), pulled_at=pulled_at if isinstance(pulled_at, datetime) else None,
+                            **frames)
 
     def _mapping(self) -> pd.DataFrame | None:
         try:

@@ -63,6 +63,7 @@ class SourceFrames:
     bom: pd.DataFrame
     set_rules: pd.DataFrame | None = None
     mapping: pd.DataFrame | None = None  # 対応表: sku, manage_number, variant_id, warehouse_code
+    pulled_at: datetime | None = None  # when the pulled frames were read (RMS在庫's time), if known
 
 
 @dataclass

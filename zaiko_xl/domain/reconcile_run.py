@@ -50,6 +50,7 @@ class ReconcileRun:
     summary: ReconcileSummary
     differences: pd.DataFrame  # DIFFERENCE_COLUMNS, rows whose cause is not 一致
     suggestions: pd.DataFrame  # sku, suggested (Int64): every row, for hand-edit detection next time
+    pulled_at: datetime | None = None  # the pull the numbers came from (None: not known)
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,34 @@ def summarise(result: pd.DataFrame, run_id: str, as_of: datetime) -> ReconcileSu
         units={c.value: int(units.get(c.value, 0)) for c in Cause})
 
 
-def make_run(result: pd.DataFrame, run_id: str, at: datetime, as_of: datetime) -> ReconcileRun:
+def make_run(result: pd.DataFrame, run_id: str, at: datetime, as_of: datetime,
+             pulled_at: datetime | None = None) -> ReconcileRun:
     """The journal record of a reconciled pull."""
     differing = result[result["cause"] != Cause.AGREE.value]
     return ReconcileRun(run_id=run_id, at=at, summary=summarise(result, run_id, as_of),
                         differences=differing[DIFFERENCE_COLUMNS].reset_index(drop=True),
-                        suggestions=result[["sku", "suggested"]].reset_index(drop=True))
+                        suggestions=result[["sku", "suggested"]].reset_index(drop=True), pulled_at=pulled_at)
+
+
+def one_run_per_pull(runs: list[tuple[int, datetime | None]], pulls: int,
+                     current: datetime | None = None) -> list[int]:
+    """The runs that stand for the last ``pulls`` earlier pulls: the latest run of each, newest first.
+
+    Reconciling the same pull again is not another pull: a difference counts as seen again
+    (and a delay as persisting) only when a new pull shows it. Runs without a known pull time
+    each count as a pull.
+
+    Args:
+        runs: ``(sequence number, pulled_at)`` of the journaled runs, in any order.
+        pulls: how many pulls to give back.
+        current: the pull being reconciled now; its earlier runs are left out.
+    """
+    seen: set[datetime] = {current} if current is not None else set()
+    chosen: list[int] = []
+    for seq, pulled_at in sorted(runs, key=lambda r: r[0], reverse=True):
+        if pulled_at is not None:
+            if pulled_at in seen:
+                continue
+            seen.add(pulled_at)
+        chosen.append(seq)
+    return chosen[:pulls]

@@ -19,7 +19,9 @@ def render_reconcile(report: ReconcileReport, workbook: str, console: Console) -
     s = report.summary
     console.print(f"在庫比較 / reconciliation {s.as_of:%Y-%m-%d %H:%M} (run {s.run_id}): SKU {s.skus:,}, "
                   f"差異あり / differing {s.differing:,}, 手修正を保持 / hand edits kept {s.edited:,}")
-    table = Table("原因 / cause", "件数 / SKUs", "差異数量 / units")
+    table = Table("原因 / cause")
+    table.add_column("件数 / SKUs", justify="right")
+    table.add_column("差異数量 / units", justify="right")
     for cause in Cause:
         table.add_row(f"{cause.value} {cause.en}", f"{s.counts.get(cause.value, 0):,}", f"{s.units.get(cause.value, 0):,}")
     table.add_row("合計 total", f"{s.skus:,}", f"{sum(s.units.values()):,}")

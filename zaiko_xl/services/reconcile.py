@@ -47,9 +47,9 @@ def reconcile_frames(frames: SourceFrames, history: ReconcileHistory, *, params:
         decisions: the sheet as read back (``sku``, ``confirmed``, ``push``), if any.
         at: when the run was made (defaults to ``as_of``).
     """
-    earlier = history.previous(max(params.delay_max_pulls + 1, HISTORY_PULLS))
+    earlier = history.previous(max(params.delay_max_pulls + 1, HISTORY_PULLS), frames.pulled_at)
     inputs = build_reconcile_input(frames, as_of)
     result = compare(inputs, params, bom=frames.bom, set_rules=frames.set_rules, history=earlier.differences)
     rows = keep_hand_edits(result, decisions, earlier.last_suggested)
-    history.record(make_run(rows, run_id, at or as_of, as_of))
+    history.record(make_run(rows, run_id, at or as_of, as_of, frames.pulled_at))
     return ReconcileReport(rows=rows, summary=summarise(rows, run_id, as_of))
