@@ -49,9 +49,8 @@ def resolve_warehouse(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.Data
     """Warehouse rows (``warehouse_code``) -> master SKUs."""
     if "match" in frame:
         return _from_match(frame["sku"], frame["match"], skus)
-    aliases = _aliases(items, mapping, ("warehouse_code",))
-    return _resolve(text_values(frame["warehouse_code"]), skus,
-                    lambda codes: match_warehouse_codes(codes, pd.Series(skus), aliases))
+    return _resolve(text_values(frame["warehouse_code"]), skus, lambda codes: match_warehouse_codes(
+        codes, pd.Series(skus), _aliases(items, mapping, ("warehouse_code",))))
 
 
 def resolve_ledger(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.DataFrame | None,
@@ -63,9 +62,12 @@ def resolve_ledger(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.DataFra
     """
     if "match" in frame:
         return _from_match(frame["sku"], frame["match"], skus)
-    aliases = pd.concat([_aliases(items, mapping, (column,)).rename(columns={column: "code"})
-                         for column in ("warehouse_code", "jan")], ignore_index=True)
-    return _resolve(text_values(frame["sku"]), skus, lambda codes: match_codes(codes, pd.Series(skus), aliases))
+    def match(codes: pd.Series) -> CodeMatch:  # only for codes that are not a shop code as written
+        aliases = pd.concat([_aliases(items, mapping, (column,)).rename(columns={column: "code"})
+                             for column in ("warehouse_code", "jan")], ignore_index=True)
+        return match_codes(codes, pd.Series(skus), aliases)
+
+    return _resolve(text_values(frame["sku"]), skus, match)
 
 
 def resolve_rms(frame: pd.DataFrame, items: pd.DataFrame, mapping: pd.DataFrame | None,

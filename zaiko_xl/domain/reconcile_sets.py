@@ -44,9 +44,9 @@ def allot_sets(skus: pd.Series, sellable: np.ndarray, bom: pd.DataFrame | None,
     codes = pd.Index(skus.astype(str).to_numpy(dtype=object))
     is_set = codes.isin(pd.Index(leaves["set_sku"].unique()))
     first = ~codes.duplicated()
-    singles = pd.Series(have[~is_set & first], index=codes[~is_set & first])
-    split = split_sellable(singles, leaves, set_rules)
-    left = split.singles.reindex(codes).fillna(0).to_numpy(dtype=np.int64)
+    used = ~is_set & first & codes.isin(pd.Index(leaves["component_sku"].unique()))  # singles no set uses keep all
+    split = split_sellable(pd.Series(have[used], index=codes[used]), leaves, set_rules)
+    left = np.where(used, split.singles.reindex(codes).fillna(0).to_numpy(dtype=np.int64), have)
     given = split.sets.reindex(codes).fillna(0).to_numpy(dtype=np.int64)
     units = np.where(is_set, given, left)
     taken = np.where(is_set, 0, have - left)
