@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from tests.reconcile_workbook import planted_window, pulled_workbook
 from zaiko_xl.adapters.columns import CAUSE_LABELS, RECONCILE, RMS_STOCK, TICK
-from zaiko_xl.adapters.workbook_file import read_cells, read_sheet, write_sheets
+from zaiko_xl.adapters.workbook_file import lock_file, read_cells, read_sheet, write_sheets
 from zaiko_xl.domain.reconcile import Cause
 from zaiko_xl.entrypoints.cli import app
 from zaiko_xl.ports import SheetUpdate
@@ -155,3 +155,19 @@ def test_a_ledger_kind_that_is_not_a_movement_is_refused_with_its_row(built_temp
 def test_the_report_fills_every_column_of_the_sheet_in_its_order():
     assert list(COMPARISON_FIELDS.values()) == list(RECONCILE.fields)
     assert set(CAUSE_ORDER) == {c.value for c in Cause} == set(CAUSE_LABELS.values())
+
+
+def test_a_workbook_open_in_excel_is_refused_and_nothing_is_journaled(book, shop_and_truth):
+    shop, _ = shop_and_truth
+    before = book.read_bytes()
+    lock_file(book).write_bytes(b"owner")
+    result = _reconcile(book, shop)
+    assert result.exit_code == 7
+    assert result.output == (f"エラー / Error E501 ブック {book} は Excel で開かれています (~$zaiko.xlsm があります)。"
+                             f"閉じてから再実行してください。 / Workbook {book} is open in Excel (~$zaiko.xlsm exists). "
+                             "Close it and run again.\n")
+    assert book.read_bytes() == before
+    journal = book.parent / "zaiko-journal.sqlite"
+    if journal.exists():
+        with sqlite3.connect(journal) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM reconcile_run").fetchone()[0] == 0
