@@ -1,189 +1,227 @@
-"""Does zaiko-xl's policy prevent stockouts? A seeded one-year simulation (pure numpy).
+"""Does zaiko-xl's policy prevent stockouts? A seeded one-year simulation on the sample shop.
 
-A shop of ``n_skus`` SKUs with two years of past demand is run for one more year twice, on
-the same random demand and the same supplier delays (common random numbers):
+The demand is the sample shop's (``zaiko_xl.sample_shop.generate``): two years of order lines
+with a weekday pattern, growth, seasons per category and the four 楽天スーパーSALE windows a
+year; every line counts on its order day, set lines for their components. The first year is
+the history both planners start from; the second year is simulated day by day twice, on the
+same demand and the same supplier delays (common random numbers):
 
 - **common practice**: a reorder point set once by hand at two weeks of average daily demand
-  (last year, sale days included) and a fixed lot of a month's average demand, checked daily;
-- **zaiko-xl**: every 7 days, demand statistics from the last two years of sales (sale days of
-  the known sale calendar excluded, seasonality from last year's same period) computed by
-  zaiko-xl's own domain functions, then either its default settings (periodic review R = 7,
-  safety stock for the SKU's ABC tier 98/95/90 %, order up to S) or the same inventory budget
-  spent on protection (``MATCHED``: continuous review checked daily, 99.95 % for every SKU,
-  order up to S = ROP + 18 days of demand).
+  (last year, sale days included) and a fixed lot of a month's average demand (then the
+  supplier's MOQ and case pack), checked every day;
+- **zaiko-xl**: ``zaiko-xl reorder`` itself (``services.reorder.plan_reorder`` with the default
+  ``[reorder]`` settings, ``ReorderParams()``, unless told otherwise) on what the shop has seen so far: its sales
+  (lost sales are not seen), stock, open purchase orders, the supplier sheet with its closed
+  days and the sale calendar. It runs every ``review_days`` days (every day for continuous
+  review) and the suggested order quantities are placed as they are.
 
-Demand: negative binomial around a per-SKU rate with a weekly pattern, a yearly season and
-four 楽天スーパーSALE spikes a year (dates move by a few days each year). Lead time: the
-supplier's usual days plus, for a quarter of the orders, a delay of 1-7 days; the planner
-knows the mean and std only from 20 past deliveries. Unmet demand is lost (売り切れ).
+Lead time: the supplier's business days (weekends, Japanese holidays and its closed days
+skipped) and, for ``delay_probability`` of the orders, 1 to ``max_delay`` days late.
+Unmet demand is lost (売り切れ). Both start from the same stock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain.demand import DemandOptions, demand_stats
-from zaiko_xl.domain.replenish import plan_policy
-from zaiko_xl.domain.service_level import abc_tiers, tier_service_levels
-
-
-@dataclass(frozen=True)
-class ZaikoRules:
-    """The [reorder] settings the simulated shop uses."""
-
-    review_days: int = 7  # the default: periodic review, weekly
-    tier_levels: tuple[tuple[str, float], ...] = (("A", 0.98), ("B", 0.95), ("C", 0.90))
-    lot_cover_days: float = 0.0  # continuous review: the lot Q = d x this
-    season_min_days: int = 14
-
-
-DEFAULTS = ZaikoRules()
-MATCHED = ZaikoRules(review_days=0, tier_levels=(("A", 0.9995), ("B", 0.9995), ("C", 0.9995)), lot_cover_days=18)
+from zaiko_xl.adapters.jp_holidays import JpHolidaySource
+from zaiko_xl.domain.demand import day_mask
+from zaiko_xl.domain.model import ClosedPeriod
+from zaiko_xl.domain.reorder_frames import ReorderInputs
+from zaiko_xl.domain.replenish import round_order_quantity
+from zaiko_xl.domain.set_demand import explode_set_lines
+from zaiko_xl.domain.suppliers import parse_closed_periods
+from zaiko_xl.sample_shop import generate
+from zaiko_xl.services.reorder import ReorderParams, plan_reorder
 
 
 @dataclass(frozen=True)
 class SimConfig:
-    n_skus: int = 300
-    history_days: int = 730
-    sim_days: int = 365
-    start: date = date(2026, 1, 5)  # first simulated day (history: the two years before)
-    seed: int = 2026
+    skus: int = 500  # sample-shop SKUs (sets included)
+    seed: int = 1  # the shop and the delays
+    as_of: datetime = datetime(2026, 11, 16, 10, 0)  # the sample shop's moment; the simulated year ends the day before
     delay_probability: float = 0.25
     max_delay: int = 7
     hand_rop_days: float = 14.0  # common practice: reorder point = two weeks of average demand
     hand_lot_days: float = 30.0  # common practice: one lot = a month of average demand
+    sim_days: int = 365
+    start_cover_days: float = 30.0  # both start with this many days of last year's average demand
 
 
-@dataclass
+@dataclass(frozen=True)
 class World:
-    demand: np.ndarray  # (n, history + sim) true daily demand
-    sale: np.ndarray  # (history + sim,) the sale calendar
-    lead: np.ndarray  # (n,) usual lead time in days
-    delay: np.ndarray  # (n, sim) extra days of an order placed on that day
-    lead_mean: np.ndarray  # what the planner estimated from 20 past deliveries
-    lead_std: np.ndarray
+    skus: pd.Index  # stocked SKUs (rows)
+    first: date  # day 0
+    demand: np.ndarray  # (n, days) units wanted per day
+    inputs: ReorderInputs  # the master frames (items, suppliers, closures) the planner reads
+    supplier: np.ndarray  # (n,) index of the preferred supplier
+    codes: list[str]  # supplier codes
+    arrival: np.ndarray  # (suppliers, days + 120) day index a purchase order placed that day arrives
+    moq: np.ndarray
+    case_pack: np.ndarray
     unit_cost: np.ndarray
+    delay: np.ndarray  # (n, sim_days) extra days of an order placed on that day
+    sale_windows: tuple[tuple[date, date], ...]
+    sale: np.ndarray  # (days,) True on sale days
 
 
 def make_world(cfg: SimConfig) -> World:
-    rng = np.random.default_rng(cfg.seed)
-    n, days = cfg.n_skus, cfg.history_days + cfg.sim_days
-    first = cfg.start - timedelta(days=cfg.history_days)
-    stamps = pd.date_range(first, periods=days)
-    rate = np.where(rng.random(n) < 0.2, rng.uniform(0.05, 0.3, n), rng.lognormal(0.3, 0.9, n))
-    amplitude, phase = rng.uniform(0.0, 0.5, n), rng.uniform(0, 365, n)
-    season = 1 + amplitude[:, None] * np.sin(2 * np.pi * (stamps.day_of_year.to_numpy()[None, :] - phase[:, None]) / 365)
-    weekly = np.where(stamps.day_of_week.to_numpy() >= 5, 1.3, 1.0)
-    sale = _sale_calendar(stamps, rng)
-    lift = np.where(sale[None, :], rng.uniform(2.0, 5.0, n)[:, None], 1.0)
-    mean = rate[:, None] * season * weekly[None, :] * lift
-    demand = rng.poisson(mean * rng.gamma(3.0, 1 / 3.0, size=mean.shape))
-    lead = rng.choice([3, 5, 7, 10], size=n)
-    delay = _delays(rng, (n, cfg.sim_days), cfg)
-    past = lead[:, None] + _delays(rng, (n, 20), cfg)
-    return World(demand.astype(float), sale, lead, delay, past.mean(axis=1), past.std(axis=1, ddof=1),
-                 rng.integers(300, 5000, n).astype(float))
+    """The sample shop's demand, master frames and supplier calendars; seeded delays."""
+    shop = generate(cfg.skus, cfg.seed, cfg.as_of)
+    items = shop.items
+    stocked = items.loc[~items["is_set"].astype(bool)]
+    skus = pd.Index(stocked["sku"].astype(str))
+    first = (cfg.as_of - timedelta(days=730)).date()
+    days = 730
+    lines = explode_set_lines(shop.orders[["sku", "quantity", "ordered_at"]], shop.bom)
+    day = (pd.to_datetime(lines["ordered_at"]).to_numpy().astype("datetime64[D]") - np.datetime64(first, "D")).astype(int)
+    row = skus.get_indexer(lines["sku"])
+    keep = (row >= 0) & (day >= 0) & (day < days)
+    demand = np.zeros((len(skus), days))
+    np.add.at(demand, (row[keep], day[keep]), lines["quantity"].to_numpy(float)[keep])
+    suppliers = shop.suppliers.reset_index(drop=True)
+    codes = suppliers["supplier"].astype(str).tolist()
+    closures = [(code, p) for code, text in zip(codes, suppliers["closed"], strict=True) for p in parse_closed_periods(text)]
+    closure_frame = pd.DataFrame([(c, p.start, p.end, p.label) for c, p in closures],
+                                 columns=["supplier", "start", "end", "label"])
+    inputs = ReorderInputs(items=items, suppliers=suppliers, stock=pd.DataFrame({"sku": [], "on_hand": []}),
+                           orders=pd.DataFrame({"sku": [], "quantity": [], "status": [], "ordered_at": []}),
+                           supplier_closures=closure_frame)
+    rng = np.random.default_rng(cfg.seed + 10_000)
+    late = rng.random((len(skus), cfg.sim_days)) < cfg.delay_probability
+    delay = np.where(late, rng.integers(1, cfg.max_delay + 1, late.shape), 0)
+    supplier = pd.Index(codes).get_indexer(stocked["supplier"].astype(str))
+    windows = tuple((pd.Timestamp(s).date(), pd.Timestamp(e).date())
+                    for s, e in zip(shop.sale_days["start"], shop.sale_days["end"], strict=True))
+    sale = day_mask(first, days, windows)
+    return World(skus, first, demand, inputs, supplier, codes, _arrivals(first, days + 120, suppliers, closures),
+                 suppliers["moq"].to_numpy(float)[supplier], suppliers["case_pack"].to_numpy(float)[supplier],
+                 stocked["unit_cost"].to_numpy(float), delay, windows, sale)
 
 
-def _delays(rng: np.random.Generator, shape: tuple[int, int], cfg: SimConfig) -> np.ndarray:
-    return np.where(rng.random(shape) < cfg.delay_probability, rng.integers(1, cfg.max_delay + 1, shape), 0)
+def _arrivals(first: date, days: int, suppliers: pd.DataFrame,
+              closures: list[tuple[str, ClosedPeriod]]) -> np.ndarray:
+    """(suppliers, days): the day index of the N-th business day strictly after each order day."""
+    holidays = JpHolidaySource().holidays(first, first + timedelta(days=days + 400))
+    dates = np.datetime64(first, "D") + np.arange(days)
+    table = np.empty((len(suppliers), days), dtype=np.int64)
+    for i, (code, lead) in enumerate(zip(suppliers["supplier"], suppliers["lead_time_days"], strict=True)):
+        closed = set(holidays) | {p.start + timedelta(days=k) for c, p in closures if c == code
+                                  for k in range((p.end - p.start).days + 1)}
+        cal = np.busdaycalendar(holidays=np.array(sorted(closed), dtype="datetime64[D]"))
+        arrive = np.busday_offset(dates, int(lead), roll="backward", busdaycal=cal)
+        table[i] = (arrive - np.datetime64(first, "D")).astype(np.int64)
+    return table
 
 
-def _sale_calendar(stamps: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
-    """Four sales a year around 3/4, 6/4, 9/4, 12/4, each 7 days, starting up to 3 days earlier or later."""
-    mask = np.zeros(len(stamps), bool)
-    for year in range(stamps[0].year, stamps[-1].year + 1):
-        for month in (3, 6, 9, 12):
-            start = pd.Timestamp(year, month, 4) + pd.Timedelta(days=int(rng.integers(-3, 4)))
-            mask |= (stamps >= start) & (stamps < start + pd.Timedelta(days=7))
-    return mask
+def default_policies(world: World) -> dict[str, ReorderParams | None]:
+    """The common practice; zaiko-xl's defaults (``[sale]`` left empty, as shipped); the defaults with
+    the shop's sale calendar in ``[sale]``; the previous default (cycle service level)."""
+    defaults = ReorderParams()
+    return {"common_practice": None, "zaiko_xl_defaults": defaults,
+            "zaiko_xl_defaults_with_sale_calendar": replace(defaults, sale_windows=world.sale_windows),
+            "zaiko_xl_cycle_service": replace(defaults, service_type="cycle")}
 
 
-def simulate(cfg: SimConfig = SimConfig(), rules: dict[str, ZaikoRules] | None = None) -> dict[str, dict[str, float]]:
-    """Run the common practice and each set of zaiko-xl rules on the same world; metrics per policy."""
+def simulate(cfg: SimConfig = SimConfig(), policies: dict[str, ReorderParams | None] | None = None
+             ) -> dict[str, dict[str, float]]:
+    """Run each policy (None: the common practice) on the same world; metrics per policy."""
     world = make_world(cfg)
-    last_year = world.demand[:, cfg.history_days - 365:cfg.history_days]
-    hand_d = last_year.mean(axis=1)
-    start_stock = np.round(hand_d * (cfg.hand_rop_days + cfg.hand_lot_days / 2))
-    hand = _HandSetPolicy(hand_d * cfg.hand_rop_days, np.maximum(1.0, np.round(hand_d * cfg.hand_lot_days)))
-    results = {"common_practice": _run(cfg, world, hand, start_stock)}
-    for name, rule in (rules or {"zaiko_xl_defaults": DEFAULTS, "zaiko_xl_matched": MATCHED}).items():
-        results[name] = _run(cfg, world, _ZaikoPolicy(cfg, world, rule), start_stock)
-    return results
+    wanted = policies or default_policies(world)
+    return {name: _run(cfg, world, params) for name, params in wanted.items()}
 
 
-class _HandSetPolicy:
-    def __init__(self, reorder_point: np.ndarray, lot: np.ndarray) -> None:
-        self.reorder_point, self.lot = reorder_point, lot
-
-    def order(self, day: int, position: np.ndarray, sales: np.ndarray) -> np.ndarray:
-        return np.where(position <= self.reorder_point, self.lot, 0.0)
+HISTORY_DAYS = 365  # the first year of the shop: what both planners start from
 
 
-class _ZaikoPolicy:
-    """zaiko-xl's rules, computed by zaiko-xl's own domain functions on the observed sales."""
-
-    def __init__(self, cfg: SimConfig, world: World, rules: ZaikoRules) -> None:
-        self.cfg, self.world, self.rules = cfg, world, rules
-        self.options = DemandOptions()  # the [reorder] defaults: 365-day window, 28-day recent, w = 0.5
-        self.frame: pd.DataFrame | None = None
-
-    def order(self, day: int, position: np.ndarray, sales: np.ndarray) -> np.ndarray:
-        if day % 7 == 0:
-            self.frame = self._parameters(self.cfg.history_days + day, sales)
-        if self.rules.review_days and day % self.rules.review_days:
-            return np.zeros_like(position)
-        plan, _ = plan_policy(self.frame.assign(on_hand=np.maximum(position, 0.0)))
-        return plan["order_qty"].fillna(0).to_numpy(dtype=float)
-
-    def _parameters(self, today: int, sales: np.ndarray) -> pd.DataFrame:
-        """What the 発注 sheet holds after a weekly `zaiko-xl reorder` (the IP is checked daily)."""
-        history = sales[:, today - self.cfg.history_days:today]
-        review = float(self.rules.review_days)
-        season = np.maximum(self.rules.season_min_days, np.ceil(self.world.lead_mean + review)).astype(int)
-        stats, _ = demand_stats(history, self.world.sale[today - self.cfg.history_days:today],
-                                options=self.options, season_days=season)
-        revenue = history[:, -365:].sum(axis=1) * self.world.unit_cost
-        d = stats["demand_mean"].to_numpy()
-        return pd.DataFrame({
-            "demand_mean": d, "demand_std": stats["demand_std"], "lead_time": self.world.lead_mean,
-            "lead_time_std": self.world.lead_std, "review_days": review, "lot": d * self.rules.lot_cover_days,
-            "service_level": tier_service_levels(abc_tiers(revenue), dict(self.rules.tier_levels), 0.95)})
+def _run(cfg: SimConfig, world: World, params: ReorderParams | None) -> dict[str, float]:
+    per_sku = run_policy(cfg, world, params)
+    wanted, sold = per_sku["wanted"].sum(), per_sku["sold"].sum()
+    return {"stockout_days": int(per_sku["stockout_days"].sum()),
+            "sale_stockout_days": int(per_sku["sale_stockout_days"].sum()), "fill_rate": round(float(sold / wanted), 4),
+            "avg_inventory_units": round(float(per_sku["avg_units"].sum()), 1),
+            "avg_inventory_yen": round(float(per_sku["avg_yen"].sum())), "orders": int(per_sku["orders"].sum())}
 
 
-def _run(cfg: SimConfig, world: World, policy: _HandSetPolicy | _ZaikoPolicy,
-         start_stock: np.ndarray) -> dict[str, float]:
-    n, h = cfg.n_skus, cfg.history_days
-    sales = world.demand.copy()  # the past: every unit sold; the simulated year: overwritten below
-    arriving = np.zeros((n, cfg.sim_days + cfg.max_delay + 20))
-    on_hand, on_order = start_stock.copy(), np.zeros(n)
-    stockout_days, inventory, value, orders = 0, 0.0, 0.0, 0
+def run_policy(cfg: SimConfig, world: World, params: ReorderParams | None) -> pd.DataFrame:
+    """One policy over the simulated year: per SKU stockout days, units wanted and sold, average stock, orders."""
+    n, h = len(world.skus), HISTORY_DAYS
+    sales = world.demand.copy()  # the history as sold; the simulated days are overwritten below
+    arriving = np.zeros((n, world.arrival.shape[1] + cfg.max_delay + 1))
+    hand_d = world.demand[:, h - 365:h].mean(axis=1)
+    on_hand, on_order = np.round(hand_d * cfg.start_cover_days), np.zeros(n)
+    policy = _HandSet(world, hand_d, cfg) if params is None else _Zaiko(world, params)
+    stockout_days, sale_stockouts, units, orders = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     rows = np.arange(n)
-    for day in range(cfg.sim_days):
-        on_hand += arriving[:, day]
-        on_order -= arriving[:, day]
-        qty = policy.order(day, on_hand + on_order, sales)
+    for j in range(cfg.sim_days):
+        t = h + j
+        on_hand += arriving[:, t]
+        on_order -= arriving[:, t]
+        qty, supplier = policy.order(t, on_hand, on_order, sales)
         placed = qty > 0
-        due = day + world.lead + world.delay[:, day]
+        due = world.arrival[supplier, t] + world.delay[:, j]
         np.add.at(arriving, (rows[placed], due[placed]), qty[placed])
         on_order += qty
-        orders += int(placed.sum())
-        want = world.demand[:, h + day]
+        orders += placed
+        want = world.demand[:, t]
         sold = np.minimum(on_hand, want)
-        sales[:, h + day] = sold
+        sales[:, t] = sold
         on_hand -= sold
-        stockout_days += int((want > sold).sum())
-        inventory += on_hand.sum()
-        value += (on_hand * world.unit_cost).sum()
-    demand = world.demand[:, h:h + cfg.sim_days].sum()
-    sold_total = sales[:, h:h + cfg.sim_days].sum()
-    return {"stockout_days": stockout_days, "fill_rate": round(float(sold_total / demand), 4),
-            "avg_inventory_units": round(inventory / cfg.sim_days, 1),
-            "avg_inventory_yen": round(value / cfg.sim_days), "orders": orders}
+        stockout_days += want > sold
+        if world.sale[t]:
+            sale_stockouts += want > sold
+        units += on_hand
+    days = slice(h, h + cfg.sim_days)
+    return pd.DataFrame({"stockout_days": stockout_days, "sale_stockout_days": sale_stockouts, "wanted": world.demand[:, days].sum(axis=1),
+                         "sold": sales[:, days].sum(axis=1), "avg_units": units / cfg.sim_days,
+                         "avg_yen": units / cfg.sim_days * world.unit_cost, "orders": orders,
+                         "supplier": np.array(world.codes)[world.supplier]}, index=world.skus)
+
+
+class _HandSet:
+    """Common practice: ROP = two weeks of last year's average demand, one lot of a month, daily check."""
+
+    def __init__(self, world: World, hand_d: np.ndarray, cfg: SimConfig) -> None:
+        self.world = world
+        self.reorder_point = hand_d * cfg.hand_rop_days
+        self.lot = round_order_quantity(hand_d * cfg.hand_lot_days, world.moq, world.case_pack).astype(float)
+
+    def order(self, t: int, on_hand: np.ndarray, on_order: np.ndarray, sales: np.ndarray):
+        return np.where(on_hand + on_order <= self.reorder_point, self.lot, 0.0), self.world.supplier
+
+
+class _Zaiko:
+    """``plan_reorder`` on what the shop has seen, every ``review_days`` days (daily when 0)."""
+
+    def __init__(self, world: World, params: ReorderParams) -> None:
+        self.world, self.params = world, params
+        self.holidays = JpHolidaySource()
+        self.codes = pd.Index(world.codes)
+
+    def order(self, t: int, on_hand: np.ndarray, on_order: np.ndarray, sales: np.ndarray):
+        w = self.world
+        step = max(self.params.review_days, 1)
+        if (t - HISTORY_DAYS) % step:
+            return np.zeros(len(w.skus)), w.supplier
+        today = w.first + timedelta(days=t)
+        window = 365
+        row, day = np.nonzero(sales[:, t - window:t])
+        stamps = np.datetime64(today - timedelta(days=window), "D") + day
+        orders = pd.DataFrame({"sku": w.skus.to_numpy()[row], "quantity": sales[row, t - window + day],
+                               "status": "shipped", "ordered_at": stamps.astype("datetime64[ns]")})
+        pending = on_order > 0
+        inputs = replace(w.inputs, orders=orders,
+                         stock=pd.DataFrame({"sku": w.skus, "on_hand": on_hand}),
+                         inbound=pd.DataFrame({"sku": w.skus[pending], "quantity": on_order[pending],
+                                               "received_at": pd.NaT}))
+        plan = plan_reorder(inputs, self.params, self.holidays, today).plan.set_index("sku").reindex(w.skus)
+        qty = plan["order_qty"].fillna(0).to_numpy(dtype=float)
+        supplier = self.codes.get_indexer(plan["supplier"].astype(str))
+        return qty, np.where(supplier >= 0, supplier, w.supplier)
 
 
 if __name__ == "__main__":

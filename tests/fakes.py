@@ -13,13 +13,14 @@ from zaiko_xl.adapters.columns import sheet
 from zaiko_xl.adapters.sheet_frames import resolve_update
 from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
+from zaiko_xl.domain.notify import Delivery, Notice
 from zaiko_xl.domain.pull_run import PullRun
 from zaiko_xl.domain.reconcile_inputs import SourceFrames
 from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary, one_run_per_pull
 from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
-from zaiko_xl.domain.sheet_cells import SheetContent
-from zaiko_xl.errors import InputError, RangeTooCrowded
+from zaiko_xl.domain.runs import Outcome, RunRecord
+from zaiko_xl.errors import ApiRejected, InputError, RangeTooCrowded, RmsSkuRejected, WriteOutcomeUnknown, ZaikoError
 from zaiko_xl.ports import SheetUpdate
 
 
@@ -127,19 +128,16 @@ class FakeReorderSource:
 
 
 class FakeReorderSink:
-    """Keeps the sheets and purchase-order tables it was given."""
+    """Keeps the sheets' rows and the purchase-order tables it was given."""
 
     def __init__(self) -> None:
-        self.sheets: dict[str, SheetContent] = {}
+        self.sheets: dict[str, pd.DataFrame] = {}
         self.purchase_orders: dict[str, pd.DataFrame] = {}
 
-    def write_sheets(self, sheets: Sequence[SheetContent]) -> list[str]:
-        self.sheets.update({s.name: s for s in sheets})
-        return ["memory:sheets"]
-
-    def write_purchase_order(self, name: str, table: pd.DataFrame) -> str:
-        self.purchase_orders[name] = table
-        return f"memory:{name}"
+    def write(self, sheets: Mapping[str, pd.DataFrame], purchase_orders: Sequence[tuple[str, pd.DataFrame]]) -> list[str]:
+        self.sheets.update(sheets)
+        self.purchase_orders.update(dict(purchase_orders))
+        return ["memory:sheets", *(f"memory:{name}" for name, _ in purchase_orders)]
 
 
 class FakeClock:
@@ -298,6 +296,97 @@ class FakeReconcileHistory:
         self.runs.append(run)
 
 
+# ---------------------------------------------------------------- operations (issue 9)
+@dataclass
+class FakeLicenseSource:
+    expiry: date | None = None
+    error: ZaikoError | None = None
+
+    def license_expiry(self) -> date:
+        if self.error is not None:
+            raise self.error
+        assert self.expiry is not None
+        return self.expiry
+
+
+@dataclass
+class FakeApiProbe:
+    failing: dict[str, ZaikoError] = field(default_factory=dict)
+    probed: list[str] = field(default_factory=list)
+
+    def probe(self, function: str) -> None:
+        self.probed.append(function)
+        if function in self.failing:
+            raise self.failing[function]
+
+
+@dataclass
+class FakeHealthProbe:
+    workbook_exists: bool = True
+    workbook_error: ZaikoError | None = None
+    journal_error: ZaikoError | None = None
+
+    def check_workbook_unlocked(self) -> bool:
+        if self.workbook_error is not None:
+            raise self.workbook_error
+        return self.workbook_exists
+
+    def check_journal_writable(self) -> None:
+        if self.journal_error is not None:
+            raise self.journal_error
+
+
+@dataclass
+class FakeRunLog:
+    runs: list[RunRecord] = field(default_factory=list)
+
+    def record_run(self, run: RunRecord) -> None:
+        self.runs = [r for r in self.runs if r.run_id != run.run_id] + [run]
+
+    def last_runs(self) -> list[RunRecord]:
+        latest: dict[str, RunRecord] = {}
+        for run in sorted(self.runs, key=lambda r: r.started_at):
+            latest[run.command] = run
+        return sorted(latest.values(), key=lambda r: r.command)
+
+    def last_success(self, commands: tuple[str, ...]) -> datetime | None:
+        done = [r.finished_at for r in self.runs if r.command in commands and r.outcome is Outcome.OK and r.finished_at]
+        return max(done, default=None)
+
+    def first_attempt(self, commands: tuple[str, ...]) -> datetime | None:
+        return min((r.started_at for r in self.runs if r.command in commands), default=None)
+
+
+@dataclass
+class FakeNotifyState:
+    records: dict[tuple[str, str], Delivery] = field(default_factory=dict)
+    sends: list[tuple[str, str, datetime, bool, str]] = field(default_factory=list)
+
+    def deliveries(self, channel: str) -> dict[str, Delivery]:
+        return {key: d for (key, ch), d in self.records.items() if ch == channel}
+
+    def save_delivery(self, delivery: Delivery) -> None:
+        self.records[(delivery.key, delivery.channel)] = delivery
+
+    def log_send(self, channel: str, key: str, at: datetime, ok: bool, detail: str) -> None:
+        self.sends.append((channel, key, at, ok, detail))
+
+    def sent_since(self, channel: str, since: datetime) -> int:
+        return sum(1 for ch, _, at, ok, _ in self.sends if ch == channel and ok and at >= since)
+
+
+@dataclass
+class FakeNotifier:
+    channel: str = "fake"
+    notices: list[Notice] = field(default_factory=list)
+    error: ZaikoError | None = None
+
+    def send(self, notice: Notice) -> None:
+        if self.error is not None:
+            raise self.error
+        self.notices.append(notice)
+
+
 class FakePullJournal:
     """PullJournal in a list."""
 
@@ -309,3 +398,95 @@ class FakePullJournal:
 
     def last_pull(self) -> PullRun | None:
         return self.runs[-1] if self.runs else None
+
+
+class FakeFrameSink:
+    """FrameSink that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, pd.DataFrame] = {}
+        self.writes = 0
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
+        self.written = dict(frames)
+        self.writes += 1
+        return "memory"
+
+
+# ---------------------------------------------------------------- push (issue 8)
+class FakeRmsStock:
+    """RmsStockWriter in memory: a stock dict, a script of what each send does, and hooks.
+
+    Every change moves the SKU's ``updated`` (a logical clock), as RMS does.
+    ``script`` entries (one per ``send_batch``, then "ok"): ``"ok"``; ``"lost"`` (timed out
+    before RMS applied it: unknown, not applied); ``"late"`` (applied, then the answer was
+    lost: unknown, applied); ``"reject:<manage:variant>"`` (RMS refuses that SKU, nothing
+    applied); ``"refuse"`` (a 400 for the whole request). ``between`` runs before every call,
+    e.g. to place orders while the push runs.
+    """
+
+    def __init__(self, stock: dict[str, int], script: Sequence[str] = (),
+                 between: Callable[[FakeRmsStock], None] | None = None) -> None:
+        self.stock = dict(stock)
+        self.updated = {key: 0 for key in stock}  # a logical clock: seconds after 10:00 of the last change
+        self._tick = 0
+        self.script = list(script)
+        self.between = between
+        self.sent: list[tuple[str, list[tuple[str, int]]]] = []
+        self.applied: list[tuple[str, str, int]] = []  # (key, mode, quantity) of every write RMS applied
+
+    def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
+        self._between()
+        rows = [(k.manage_number, k.variant_id, self.stock[str(k)],
+                 pd.Timestamp("2026-05-01 10:00:00") + pd.Timedelta(seconds=self.updated[str(k)]))
+                for k in keys if str(k) in self.stock]
+        return pd.DataFrame(rows, columns=["manage_number", "variant_id", "quantity", "updated"])
+
+    def send_batch(self, changes: Sequence[StockChange], mode: UpsertMode) -> None:
+        self._between()
+        action = self.script.pop(0) if self.script else "ok"
+        self.sent.append((action, [(str(c.key), c.quantity) for c in changes]))
+        if action.startswith("reject:"):
+            raise RmsSkuRejected(sku=action.split(":", 1)[1], endpoint="inventories.bulk.upsert", status=400,
+                                 rms_code="IE0002", detail="refused")
+        if action == "refuse":
+            raise ApiRejected(endpoint="inventories.bulk.upsert", status=400, rms_code="GE0011", detail="refused")
+        if action == "lost":
+            raise WriteOutcomeUnknown(endpoint="inventories.bulk.upsert", sku=str(changes[0].key), detail="timeout")
+        if action == "partial":  # RMS applied the first 3 SKUs only, and the answer was lost
+            changes = changes[:3]
+        for change in changes:
+            key = str(change.key)
+            self._set(key, change.quantity if mode is UpsertMode.ABSOLUTE else self.stock[key] + change.quantity)
+            self.applied.append((key, mode.value, change.quantity))
+        if action in ("late", "partial"):
+            raise WriteOutcomeUnknown(endpoint="inventories.bulk.upsert", sku=str(changes[0].key), detail="timeout")
+
+    def order(self, key: str, units: int = 1) -> None:
+        """A shopper buys (or, with negative units, a cancel gives back)."""
+        self._set(key, self.stock[key] - units)
+
+    def _set(self, key: str, quantity: int) -> None:
+        self._tick += 1
+        self.stock[key], self.updated[key] = quantity, self._tick
+
+    def _between(self) -> None:
+        if self.between is not None:
+            self.between(self)
+
+
+class FakeWallClock:
+    """A JST wall clock for the push services: now() advances only when someone sleeps."""
+
+    def __init__(self, start: pd.Timestamp | None = None) -> None:
+        self.current = (start or pd.Timestamp("2026-05-01 10:00:00")).to_pydatetime()
+        self.slept = 0.0
+
+    def now(self):
+        return self.current
+
+    def sleep(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.slept += seconds
+        self.current += timedelta(seconds=seconds)

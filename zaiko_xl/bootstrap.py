@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,14 +20,36 @@ if TYPE_CHECKING:
 
     from zaiko_xl.adapters.journal_pulls import SqlitePullJournal
     from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
+    from zaiko_xl.adapters.kpi_files import KpiFiles
+    from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
+    from zaiko_xl.adapters.notify_smtp import SmtpNotifier
+    from zaiko_xl.adapters.ops_state_sqlite import SqliteNotifyState, SqliteRunLog
     from zaiko_xl.adapters.rms_http import HttpRmsClient
     from zaiko_xl.adapters.template_build import VbaModule
     from zaiko_xl.adapters.workbook_file import WorkbookFile
     from zaiko_xl.config import Settings
+    from zaiko_xl.domain.notify import NotifyPolicy
     from zaiko_xl.domain.reconcile import ReconcileParams
-    from zaiko_xl.ports import HolidaySource, ReorderSink, ReorderSource, RmsCsvSink, StockTableSource, Workbook
+    from zaiko_xl.ports import (
+        ApiProbe,
+        FrameSink,
+        HolidaySource,
+        LicenseSource,
+        Notifier,
+        ReorderSink,
+        ReorderSource,
+        RmsCsvSink,
+        RunLock,
+        StockTableSource,
+        Workbook,
+    )
+    from zaiko_xl.services.doctor import DoctorInputs
+    from zaiko_xl.services.kpi import KpiOptions
+    from zaiko_xl.services.notify import HealthAlerts, KpiAlerts
     from zaiko_xl.services.pull import PullOptions, PullSources
+    from zaiko_xl.services.push import PushDeps, PushOptions
     from zaiko_xl.services.reorder import ReorderParams
+    from zaiko_xl.services.sync import SyncOptions, SyncPorts
 
 
 def build_file_sources(settings: Settings, *, workbook: Path | None = None,
@@ -176,17 +198,25 @@ def reorder_params(settings: Settings) -> ReorderParams:
         lot=r.lot, cover_days=r.cover_days, fixed_lot=r.fixed_lot, order_cost=r.order_cost_yen,
         holding_rate=r.holding_rate_per_year, stockout_cost_share=r.stockout_cost_share,
         demand=DemandOptions(annual_days=r.annual_days, recent_days=r.recent_days, recent_weight=r.recent_weight,
-                             seasonality=r.seasonality, scale_std=r.scale_std_by_season),
+                             seasonality=r.seasonality, scale_std=r.scale_std_by_season,
+                             season_prior_units=r.season_prior_units),
         season_min_days=r.season_min_days, sale_windows=windows, excluded_dates=tuple(r.excluded_dates),
         weekend_days=tuple(r.weekend_days))
 
 
-def build_reorder(settings: Settings, workbook: Path) -> tuple[ReorderSource, ReorderSink]:
-    """CSV inputs (``[reorder] data_dir``, default the workbook's folder) and file outputs (``out_dir``)."""
-    from zaiko_xl.adapters.reorder_files import CsvReorderSource, FileReorderSink
+def build_reorder(settings: Settings, book: Workbook, workbook: Path) -> tuple[ReorderSource, ReorderSink]:
+    """The reorder ports on a workbook: its sheets in, 発注 / 発注書 back, purchase-order CSVs into
+    ``[reorder] out_dir`` (relative: beside the workbook).
 
-    data_dir = settings.resolve(settings.reorder.data_dir) if settings.reorder.data_dir else workbook.parent
-    return CsvReorderSource(data_dir), FileReorderSink(settings.resolve(settings.reorder.out_dir))
+    Args:
+        settings: the loaded settings.
+        book: the workbook as a port (``workbook_file(...)`` in batch runs, the open book in Excel).
+        workbook: the workbook's path (names it in messages; the CSV folder is beside it).
+    """
+    from zaiko_xl.adapters.reorder_workbook import WorkbookReorderSink, WorkbookReorderSource
+
+    folder = settings.reorder.out_dir if settings.reorder.out_dir.is_absolute() else workbook.parent / settings.reorder.out_dir
+    return WorkbookReorderSource(book, workbook.name), WorkbookReorderSink(book, str(workbook), folder)
 
 
 _JST = timezone(timedelta(hours=9))
@@ -278,3 +308,247 @@ def new_run_id(kind: str, now: datetime) -> str:
     import secrets
 
     return f"{kind}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
+def journal_path(settings: Settings) -> Path:
+    return settings.resolve(settings.journal.path)
+
+
+# ---------------------------------------------------------------- KPIs
+def build_kpi_store(settings: Settings) -> SqliteKpiStore:
+    from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
+
+    return SqliteKpiStore(journal_path(settings))
+
+
+def kpi_options(settings: Settings, today: date) -> KpiOptions:
+    from zaiko_xl.services.kpi import KpiOptions
+
+    k = settings.kpi
+    windows = tuple((w.start, w.end) for w in settings.sale.windows)
+    return KpiOptions(today, k.history_days, k.go_live, windows, k.demand_window_days, k.trend)
+
+
+def build_kpi_files() -> KpiFiles:
+    from zaiko_xl.adapters.kpi_files import KpiFiles
+
+    return KpiFiles()
+
+
+# ---------------------------------------------------------------- runs and notifications
+def build_run_log(settings: Settings) -> SqliteRunLog:
+    from zaiko_xl.adapters.ops_state_sqlite import SqliteRunLog
+
+    return SqliteRunLog(journal_path(settings))
+
+
+def build_notify_state(settings: Settings) -> SqliteNotifyState:
+    from zaiko_xl.adapters.ops_state_sqlite import SqliteNotifyState
+
+    return SqliteNotifyState(journal_path(settings))
+
+
+def notify_policy(settings: Settings) -> NotifyPolicy:
+    from zaiko_xl.domain.notify import NotifyPolicy
+
+    n = settings.notify
+    return NotifyPolicy(timedelta(hours=n.renotify_hours), n.max_per_hour, n.send_resolved)
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Every configured secret, to scrub out of any text that leaves the machine."""
+    from zaiko_xl.config import SECRETS
+
+    values = []
+    for section, field, _env, _user in SECRETS.values():
+        secret = getattr(getattr(settings, section), field)
+        if secret is not None and secret.get_secret_value():
+            values.append(secret.get_secret_value())
+    return values
+
+
+def build_mailer(settings: Settings) -> SmtpNotifier | None:
+    n = settings.notify
+    if not n.smtp_host or not n.mail_to:
+        return None
+    from zaiko_xl.adapters.notify_smtp import SmtpNotifier
+
+    password = n.smtp_password.get_secret_value() if n.smtp_password else None
+    ca_file = settings.resolve(n.smtp_ca_file) if n.smtp_ca_file else None
+    return SmtpNotifier(n.smtp_host, n.smtp_port, mail_from=n.mail_from or "", mail_to=n.mail_to, user=n.smtp_user,
+                        password=password, starttls=n.smtp_starttls, ca_file=ca_file, timeout_s=n.smtp_timeout_s)
+
+
+def build_notifiers(settings: Settings) -> list[Notifier]:
+    """Every configured channel: the webhook (when its URL is set) and e-mail (when SMTP is set)."""
+    n = settings.notify
+    found: list[Notifier] = []
+    if n.webhook_url is not None and n.webhook_url.get_secret_value():
+        from zaiko_xl.adapters.notify_webhook import WebhookNotifier
+
+        token = n.chatwork_token.get_secret_value() if n.chatwork_token else None
+        found.append(WebhookNotifier(n.webhook_url.get_secret_value(), n.webhook_kind, token=token,
+                                     timeout_s=n.webhook_timeout_s))
+    mailer = build_mailer(settings)
+    if mailer is not None:
+        found.append(mailer)
+    return found
+
+
+def kpi_alerts(settings: Settings) -> KpiAlerts:
+    from zaiko_xl.services.notify import KpiAlerts
+
+    return KpiAlerts(dict(settings.notify.thresholds), build_notifiers(settings), build_notify_state(settings),
+                     jst_now(), notify_policy(settings), secret_values(settings))
+
+
+# ---------------------------------------------------------------- RMS hooks (the RMS client plugs in here)
+def build_license_source(settings: Settings) -> LicenseSource | None:
+    """The RMS client's license port (license.expiryDate.get). None until that client is on this branch."""
+    return None
+
+
+def build_api_probe(settings: Settings) -> ApiProbe | None:
+    """The RMS client's cheap per-function probe. None until that client is on this branch."""
+    return None
+
+
+# ---------------------------------------------------------------- doctor
+def doctor_inputs(config_file: Path, workbook: Path | None, *, today: date, now: datetime) -> DoctorInputs:
+    """Everything `zaiko-xl doctor` checks; a settings file that does not load is the first failed check."""
+    from zaiko_xl.adapters.health_probe import FileHealthProbe
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.errors import ZaikoError
+    from zaiko_xl.services.doctor import DoctorInputs
+
+    try:
+        settings = load_settings(config_file)
+    except ZaikoError as exc:
+        return DoctorInputs(config_error=exc, config_file=str(config_file), today=today, now=now)
+    missing = tuple((name, env) for name, (section, field, env, _user) in _RMS_SECRETS.items()
+                    if _secret(settings, section, field) is None)
+    channels, problems = _channel_report(settings)
+    book = workbook or settings.resolve(settings.workbook.path)
+    return DoctorInputs(
+        config_error=None, config_file=str(config_file), config_found=config_file.exists(),
+        missing_secrets=missing, channels=channels,
+        channel_problems=problems, license=build_license_source(settings), api=build_api_probe(settings),
+        functions=tuple(settings.doctor.functions), health=FileHealthProbe(book, journal_path(settings)),
+        runs=build_run_log(settings), today=today, now=now, warn_days=settings.rms.license_warn_days,
+        last_run_max=timedelta(hours=settings.doctor.last_run_max_hours))
+
+
+_RMS_SECRETS = {"rms.service_secret": ("rms", "service_secret", "ZAIKO_RMS_SERVICE_SECRET", ""),
+                "rms.license_key": ("rms", "license_key", "ZAIKO_RMS_LICENSE_KEY", "")}
+
+
+def _secret(settings: Settings, section: str, field: str) -> str | None:
+    value = getattr(getattr(settings, section), field)
+    return value.get_secret_value() if value is not None and value.get_secret_value() else None
+
+
+def _channel_report(settings: Settings) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Configured channels (never their URL) and half-configured ones."""
+    n, channels, problems = settings.notify, [], []
+    if _secret(settings, "notify", "webhook_url"):
+        channels.append(f"webhook:{n.webhook_kind}")
+        if n.webhook_kind == "chatwork" and not _secret(settings, "notify", "chatwork_token"):
+            problems.append(("Chatwork のトークン (ZAIKO_NOTIFY_CHATWORK_TOKEN) がありません",
+                             "the Chatwork token (ZAIKO_NOTIFY_CHATWORK_TOKEN) is not set"))
+    if n.smtp_host:
+        channels.append(f"email {n.smtp_host}:{n.smtp_port} -> {len(n.mail_to)}")
+        if not n.mail_to or not n.mail_from:
+            problems.append(("メールの mail_from / mail_to がありません", "mail_from / mail_to are not set"))
+        if n.smtp_user and not _secret(settings, "notify", "smtp_password"):
+            problems.append(("SMTP のパスワード (ZAIKO_NOTIFY_SMTP_PASSWORD) がありません",
+                             "the SMTP password (ZAIKO_NOTIFY_SMTP_PASSWORD) is not set"))
+    return tuple(channels), tuple(problems)
+
+
+def health_alerts(settings: Settings, *, now: datetime) -> HealthAlerts:
+    from zaiko_xl.services.notify import HealthAlerts
+
+    return HealthAlerts(build_run_log(settings), build_license_source(settings), build_notifiers(settings),
+                        build_notify_state(settings), now, notify_policy(settings), settings.rms.license_warn_days,
+                        timedelta(minutes=settings.notify.stall_minutes), settings.pilot.enabled,
+                        secret_values(settings))
+
+
+def build_pull_sink(workbook: Path) -> FrameSink:
+    """Where `zaiko-xl pull` puts the RMS frames for now: ``<workbook>-rms.xlsx`` beside the workbook."""
+    from zaiko_xl.adapters.pull_files import XlsxPullSink
+
+    return XlsxPullSink.beside(workbook)
+
+
+def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
+    """RMS (one request per batch), the journal, the run lock and the clock for the push services."""
+    import time
+
+    from zaiko_xl.adapters.push_journal import SqlitePushJournal
+    from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.ports import NullProgress
+    from zaiko_xl.services.push import PushDeps
+
+    journal_path = settings.resolve(settings.journal.path)
+    return PushDeps(rms=HttpRmsStockWriter(build_rms_client(settings)), journal=SqlitePushJournal(journal_path),
+                    lock=build_run_lock(settings), now=jst_now, sleep=time.sleep, progress=progress or NullProgress())
+
+
+def build_run_lock(settings: Settings) -> RunLock:
+    """The lock file beside the journal (``<journal>.lock``)."""
+    from zaiko_xl.adapters.run_lock import FileRunLock
+
+    journal_path = settings.resolve(settings.journal.path)
+    return FileRunLock(journal_path.with_name(journal_path.name + ".lock"),
+                       stale_after=timedelta(minutes=settings.push.lock_stale_min))
+
+
+def push_options(settings: Settings, *, confirmed: bool = False) -> PushOptions:
+    """Guard limits, batch size and settling from Settings.push / Settings.rms."""
+    from zaiko_xl.domain.guards import GuardLimits
+    from zaiko_xl.services.push import PushOptions
+
+    push = settings.push
+    limits = GuardLimits(
+        max_zero_share=push.max_zero_share, max_total_change_share=push.max_total_change_share,
+        max_sku_change=push.max_sku_change, hard_max_zero_share=push.hard_max_zero_share,
+        hard_max_total_change_share=push.hard_max_total_change_share, hard_max_sku_change=push.hard_max_sku_change,
+        max_pull_age_min=push.max_pull_age_min)
+    return PushOptions(limits=limits, batch_size=push.batch_size, settle_s=max(settings.rms.settle_s,
+                                                                               settings.rms.timeout_s),
+                       confirmed=confirmed)
+
+
+def build_sync(settings: Settings, workbook: Path | None = None, progress: Any = None) -> tuple[
+        SyncPorts, PushDeps, SyncOptions]:
+    """The sync's ports (workbook, files, RMS orders, memory), the push deps and the options."""
+    from dataclasses import replace
+
+    from zaiko_xl.adapters.rms_batch import HttpRmsStockWriter
+    from zaiko_xl.adapters.sheet_cache import CachedSheets
+    from zaiko_xl.adapters.sync_state import SqliteSyncState
+    from zaiko_xl.domain.model import AllocationRule, Channel
+    from zaiko_xl.domain.push_plan import PlanPolicy
+    from zaiko_xl.services.sync import SyncOptions, SyncPorts
+
+    deps = build_push_deps(settings, progress)
+    client = deps.rms.client  # one HTTP client for stock and orders
+    files = build_file_sources(settings, workbook=workbook)
+    book = workbook_file(settings, workbook)
+    journal = settings.resolve(settings.journal.path)
+    ports = SyncPorts(book=CachedSheets(book, book.path, journal.parent), warehouse=files["warehouse"],
+                      other_orders=files["orders"], orders=client,
+                      state=SqliteSyncState(journal))
+    push = settings.push
+    rules = tuple(AllocationRule(Channel(r.channel), share=r.share, cap=r.cap, priority=r.priority,
+                                 zero_below=r.zero_below) for r in push.channels)
+    options = SyncOptions(
+        push=replace(push_options(settings), confirmed=False),
+        policy=PlanPolicy(buffer=push.buffer, channels=rules, backorder_quantity=push.backorder_quantity),
+        kind_by_group=dict(push.kind_by_group), interval_s=push.sync_interval_s, full_every=push.full_sync_every,
+        lookback=timedelta(days=settings.orders.lookback_days),
+        sale_windows=tuple((w.start, w.end) for w in settings.sale.windows),
+        sale_lookback=timedelta(hours=settings.sale.rate_lookback_h), sale_factor=settings.sale.buffer_factor)
+    assert isinstance(deps.rms, HttpRmsStockWriter)
+    return ports, deps, options

@@ -29,6 +29,7 @@ SECRETS: dict[str, tuple[str, str, str, str]] = {
     "rms.license_key": ("rms", "license_key", "ZAIKO_RMS_LICENSE_KEY", "rms_license_key"),
     "notify.webhook_url": ("notify", "webhook_url", "ZAIKO_NOTIFY_WEBHOOK_URL", "notify_webhook_url"),
     "notify.smtp_password": ("notify", "smtp_password", "ZAIKO_NOTIFY_SMTP_PASSWORD", "notify_smtp_password"),
+    "notify.chatwork_token": ("notify", "chatwork_token", "ZAIKO_NOTIFY_CHATWORK_TOKEN", "notify_chatwork_token"),
 }
 
 
@@ -96,13 +97,32 @@ class ReconcileSettings(_Section):
     keep_pulls: int = Field(20, ge=2)  # pulls whose differences the journal keeps (older ones are pruned)
 
 
+class ChannelRule(_Section):
+    """How much of a SKU's sellable stock one channel shows (data-contracts.md §8)."""
+
+    channel: Literal["rakuten", "yahoo", "amazon", "other"]
+    share: float = Field(1.0, ge=0, le=1)  # of sellable stock
+    cap: int | None = Field(None, ge=0)  # never show more than this
+    priority: int = 0  # lower takes first when shares overlap or stock is short
+    zero_below: int = Field(0, ge=0)  # show 0 while sellable stock is below this ("send 0 below N")
+
+
 class PushSettings(_Section):
-    buffer: int = Field(0, ge=0)
-    max_zero_share: float = Field(0.10, ge=0, le=1)
-    max_total_change_share: float = Field(0.30, ge=0, le=1)
-    max_sku_change: int = Field(500, ge=0)
-    max_pull_age_min: int = Field(30, ge=1)
-    sync_interval_s: int = Field(300, ge=5)
+    buffer: int = Field(0, ge=0)  # units per SKU kept back from every channel
+    max_zero_share: float = Field(0.10, ge=0, le=1)  # soft: share of SKUs set to 0 (--yes passes)
+    max_total_change_share: float = Field(0.30, ge=0, le=1)  # soft: change of total stock
+    max_sku_change: int = Field(500, ge=0)  # soft: units one SKU may move
+    hard_max_zero_share: float = Field(0.50, ge=0, le=1)  # hard: never passed, not even with --yes
+    hard_max_total_change_share: float = Field(0.90, ge=0, le=1)
+    hard_max_sku_change: int = Field(5000, ge=0)
+    max_pull_age_min: int = Field(30, ge=1)  # never push from an older pull
+    sync_interval_s: int = Field(300, ge=5)  # loop interval of `zaiko-xl sync` (also sizes sale buffers)
+    batch_size: int = Field(400, ge=1, le=400)  # SKUs per bulk-upsert request (RMS allows 400)
+    channels: list[ChannelRule] = Field(default_factory=lambda: [ChannelRule(channel="rakuten")])
+    kind_by_group: dict[str, Literal["normal", "reservation", "backorder"]] = Field(default_factory=dict)
+    backorder_quantity: int = Field(0, ge=0)  # units a 取り寄せ item shows on top of its stock
+    lock_stale_min: int = Field(120, ge=1)  # a run lock held longer than this is reported as probably hung
+    full_sync_every: int = Field(12, ge=0)  # sync: read every SKU's RMS stock every N cycles (0: first only)
 
 
 _Level = Annotated[float, Field(gt=0, lt=1)]
@@ -113,7 +133,7 @@ class ReorderSettings(_Section):
 
     service_level: float = Field(0.95, gt=0, lt=1)  # target of tiers without their own level
     review_period_days: int = Field(7, ge=0)  # R: days between orders; 0 = continuous review
-    service_type: Literal["cycle", "fill_rate", "cost"] = "cycle"  # what service_level means
+    service_type: Literal["cycle", "fill_rate", "cost"] = "fill_rate"  # what service_level means (see README)
     tier_service_levels: dict[str, _Level] = Field(default_factory=lambda: {"A": 0.98, "B": 0.95, "C": 0.90})
     tier_cutoffs: tuple[_Level, _Level] = (0.8, 0.95)  # revenue shares that end tiers A and B
     order_rule: Literal["order_up_to", "fixed_lot"] = "order_up_to"  # S - IP, or one lot
@@ -128,12 +148,12 @@ class ReorderSettings(_Section):
     recent_weight: float = Field(0.5, ge=0, le=1)  # d = w * recent + (1 - w) * annual
     seasonality: bool = True  # multiply by last year's same-period index
     season_min_days: int = Field(14, ge=1)  # the same period is max(this, L + R) days
+    season_prior_units: float = Field(10.0, ge=0)  # K: index = (units + K) / (expected + K); 0 = plain ratio
     scale_std_by_season: bool = False  # also scale sigma by the seasonal index
     exclude_sale_windows: bool = True  # drop [sale] windows from the statistics
     excluded_dates: list[date] = Field(default_factory=list)  # more days to drop (e.g. a TV spike)
     weekend_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [5, 6])  # Mon = 0
-    data_dir: Path | None = None  # folder of the input CSVs; None: the workbook's folder
-    out_dir: Path = Path("zaiko-reorder")  # where 発注.xlsx and the purchase-order CSVs go
+    out_dir: Path = Path("発注書CSV")  # folder of the purchase-order CSVs; relative: beside the workbook
 
 
 class SaleWindow(_Section):
@@ -144,17 +164,53 @@ class SaleWindow(_Section):
 
 class SaleSettings(_Section):
     windows: list[SaleWindow] = Field(default_factory=list)
+    rate_lookback_h: float = Field(3.0, gt=0)  # sale mode: "recent" sales rate over this many hours
+    buffer_factor: float = Field(1.0, ge=0)  # sale mode: buffer = rate x sync interval x this
 
 
 class NotifySettings(_Section):
     webhook_url: SecretStr | None = None  # secret: contains a token
     webhook_kind: Literal["generic", "slack", "teams", "chatwork"] = "generic"
+    chatwork_token: SecretStr | None = None  # secret: Chatwork API token (X-ChatWorkToken), with webhook_kind chatwork
+    webhook_timeout_s: float = Field(10.0, gt=0)
     smtp_host: str | None = None
     smtp_port: int = 25
+    smtp_starttls: bool = False  # upgrade the connection with STARTTLS before logging in (port 587)
+    smtp_ca_file: Path | None = None  # extra CA certificates (PEM) to trust for STARTTLS; None: the system's
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None  # secret
+    smtp_timeout_s: float = Field(30.0, gt=0)
     mail_from: str | None = None
     mail_to: list[str] = Field(default_factory=list)
+    renotify_hours: float = Field(24.0, gt=0)  # an open incident is sent again after this long
+    max_per_hour: int = Field(10, ge=1)  # throttle: at most this many notices per hour (the rest wait)
+    send_resolved: bool = True  # also say when an incident is over (解消)
+    stall_minutes: int = Field(60, ge=1)  # sync stalled: no successful push for this long
+    thresholds: dict[str, float] = Field(default_factory=dict)  # KPI key -> notify when worse than this
+
+
+class KpiSettings(_Section):
+    go_live: date | None = None  # 本番開始日: days before it are the baseline (導入前の基準値)
+    history_days: int = Field(730, ge=7)  # how many days back the report reads
+    demand_window_days: int = Field(28, ge=1)  # a SKU has demand on a day if it had an order within this many days
+    trend: Literal["week", "month"] = "week"  # bucket of the trend lines
+
+
+class PilotSettings(_Section):
+    # 並行稼働 (pilot): zaiko-xl computes everything for these SKUs but pushes nothing; the push and
+    # sync services must refuse to send while enabled. The pilot report compares its numbers
+    # with the shop's current operation (the RMS values the shop set by hand).
+    enabled: bool = False
+    skus: list[str] = Field(default_factory=list)  # 自社コード; empty = every SKU
+    tolerance: int = Field(0, ge=0)  # differences up to this many units count as agreement
+
+
+class DoctorSettings(_Section):
+    # RMS API functions zaiko-xl uses; each is probed for reachability by `zaiko-xl doctor`
+    functions: list[str] = Field(default_factory=lambda: [
+        "inventories.bulk.get", "inventories.bulk.upsert", "rpay.order.searchOrder", "rpay.order.getOrder",
+        "license.expiryDate.get"])
+    last_run_max_hours: float = Field(26.0, gt=0)  # warn when the last successful run is older
 
 
 class JournalSettings(_Section):
@@ -181,6 +237,9 @@ class Settings(BaseSettings):
     reorder: ReorderSettings = ReorderSettings()
     sale: SaleSettings = SaleSettings()
     notify: NotifySettings = NotifySettings()
+    kpi: KpiSettings = KpiSettings()
+    pilot: PilotSettings = PilotSettings()
+    doctor: DoctorSettings = DoctorSettings()
     journal: JournalSettings = JournalSettings()
 
     @classmethod

@@ -8,6 +8,7 @@ Tree (codes are stable; scripts and the README depend on them)::
     ├── ApiError                E3xx  RMS API, license key                   exit 5
     ├── RuleViolation           E4xx  guards and business rules              exit 6
     ├── StateError              E5xx  workbook locked, journal, run lock     exit 7
+    ├── OpsError                E7xx  KPI, notifications, doctor, pilot      exit 9
     └── NotBuiltYet             E901  a command that is not built yet        exit 8
 
 Every class carries ``code``, ``message_ja`` and ``message_en``: ``str.format`` templates
@@ -546,6 +547,28 @@ class StalePull(RuleViolation):
     message_en = "The pulled data is too old ({age_min} min, limit {limit_min} min). Run `zaiko-xl pull` first."
 
 
+class GuardHardLimit(RuleViolation):
+    """A push plan past a hard limit: never sent, not even with --yes (push section)."""
+
+    code = "E403"
+    message_ja = "安全装置の上限を超えているため送信しません: {detail_ja}"
+    message_en = "Not sent: the plan is past a hard safety limit: {detail_en}"
+    hint_ja = ("--yes でも送信できません。取込データを確認してください。意図した変更なら zaiko.toml の "
+               "[push] hard_max_* を変更してください。")
+    hint_en = ("--yes does not override this. Check the pulled data; if the change is intended, raise "
+               "[push] hard_max_* in zaiko.toml.")
+
+
+class ConfirmationNeeded(RuleViolation):
+    """A push was not confirmed: declined, or nobody could be asked (push section)."""
+
+    code = "E404"
+    message_ja = "反映は確認されなかったため送信していません ({count} 件の SKU)。"
+    message_en = "The push was not confirmed, so nothing was sent ({count} SKU(s))."
+    hint_ja = "内容を確認して再実行してください。スケジューラなど対話できない実行では --yes を付けます。"
+    hint_en = "Review it and run again; runs that cannot ask (schedulers) need --yes."
+
+
 # ---------------------------------------------------------------- E45x stock identity, set products, ledger (domain)
 class BomCycle(RuleViolation):
     code = "E450"
@@ -583,14 +606,37 @@ class WorkbookLocked(StateError):
 
 class RunInProgress(StateError):
     code = "E502"
-    message_ja = "別の zaiko-xl の実行中です (ロック {lock_file})。"
-    message_en = "Another zaiko-xl run is in progress (lock {lock_file})."
+    message_ja = "別の zaiko-xl の実行中です (PID {pid}、{started_at} 開始、{age_min} 分経過、{purpose}、ロック {lock_file})。{hung_ja}"
+    message_en = ("Another zaiko-xl run is in progress (PID {pid}, started {started_at}, {age_min} min ago, "
+                  "{purpose}, lock {lock_file}).{hung_en}")
 
 
 class RunNotFound(StateError):
     code = "E503"
     message_ja = "実行 ID {run_id} がジャーナル {journal} にありません。"
     message_en = "Run ID {run_id} is not in the journal {journal}."
+
+
+class RunUnfinished(StateError):
+    """A push run was interrupted and must be completed before another write (push section)."""
+
+    code = "E520"
+    message_ja = "中断した反映 {run_id} が残っています ({done}/{total} 件のバッチ完了)。"
+    message_en = "The push {run_id} was interrupted ({done}/{total} batches done)."
+    hint_ja = "zaiko-xl push --resume で完了させてから再実行してください。"
+    hint_en = "Complete it with `zaiko-xl push --resume`, then run again."
+
+
+class RunAlreadyRolledBack(StateError):
+    code = "E521"
+    message_ja = "反映 {run_id} は既に取り消し済みです (取消の実行 ID {rollback_id})。"
+    message_en = "The push {run_id} has already been rolled back (rollback run {rollback_id})."
+
+
+class RunNotRollbackable(StateError):
+    code = "E522"
+    message_ja = "実行 {run_id} は取り消せません: {detail_ja}"
+    message_en = "The run {run_id} cannot be rolled back: {detail_en}"
 
 
 # ---------------------------------------------------------------- E51x workbook file (issue 5)
@@ -618,6 +664,67 @@ class JournalUnreadable(StateError):
     message_en = "Cannot read or write the journal {journal}: {detail}"
     hint_ja = "ファイルが壊れている場合は別名で退避すると、新しいジャーナルで続行できます (差異の履歴は失われます)。"
     hint_en = "If the file is damaged, move it aside to continue with a new journal (the history of differences is lost)."
+# ---------------------------------------------------------------- E7xx operations: KPI, notifications, doctor, pilot
+class OpsError(ZaikoError):
+    code = "E700"
+    exit_code = 9
+    message_ja = "運用エラー: {detail}"
+    message_en = "Operations error: {detail}"
+
+
+class KpiInputInvalid(OpsError):
+    code = "E701"
+    message_ja = "KPI の入力「{frame}」が不正です: {detail_ja}"
+    message_en = "KPI input '{frame}' is not valid: {detail_en}"
+
+
+class KpiNoData(OpsError):
+    code = "E702"
+    message_ja = "KPI を計算できる履歴がありません (期間 {start}〜{end})。"
+    message_en = "No history to compute KPIs from ({start} to {end})."
+    hint_ja = "zaiko-xl pull を毎日実行すると履歴が貯まります (導入前の基準値もこの履歴から取ります)。"
+    hint_en = "Run `zaiko-xl pull` daily to build the history (the pre-go-live baseline comes from it too)."
+
+
+class NotifyNotConfigured(OpsError):
+    code = "E710"
+    message_ja = "通知先が設定されていません。"
+    message_en = "No notification channel is configured."
+    hint_ja = ("zaiko.toml の [notify] に smtp_host と mail_to を書くか、環境変数 ZAIKO_NOTIFY_WEBHOOK_URL を"
+               "設定してください。")
+    hint_en = "Set smtp_host and mail_to under [notify] in zaiko.toml, or the ZAIKO_NOTIFY_WEBHOOK_URL variable."
+
+
+class NotifyFailed(OpsError):
+    code = "E711"
+    message_ja = "通知を送れませんでした ({channel}): {detail}"
+    message_en = "Could not send the notification ({channel}): {detail}"
+    hint_ja = "通知先の設定と接続を zaiko-xl doctor で確認してください。次回の実行で再送します。"
+    hint_en = "Check the channel's settings and connection with `zaiko-xl doctor`; the next run sends it again."
+
+
+class OpsJournalError(OpsError):
+    code = "E720"
+    message_ja = "ジャーナル {journal} を読み書きできません: {detail}"
+    message_en = "Cannot read or write the journal {journal}: {detail}"
+    hint_ja = "フォルダの書き込み権限と空き容量を確認し、他のプログラムが開いていないか確かめてください。"
+    hint_en = "Check the folder's write permission and free space, and that no other program holds the file."
+
+
+class DoctorFailed(OpsError):
+    code = "E730"
+    message_ja = "点検 {total} 件のうち {failed} 件が失敗しました: {names}"
+    message_en = "{failed} of {total} checks failed: {names}"
+    hint_ja = "各行の「対処」に従って直し、もう一度 zaiko-xl doctor を実行してください。"
+    hint_en = "Follow the fix on each line, then run `zaiko-xl doctor` again."
+
+
+class PilotSkusUnknown(OpsError):
+    code = "E740"
+    message_ja = "並行稼働の対象 SKU {count} 件が見つかりません (例: {examples})。"
+    message_en = "{count} pilot SKU(s) are not in the data (e.g. {examples})."
+    hint_ja = "zaiko.toml の [pilot] skus を自社コードで書いてください。"
+    hint_en = "Write [pilot] skus in zaiko.toml as the shop's own codes (自社コード)."
 
 
 # ---------------------------------------------------------------- E9xx

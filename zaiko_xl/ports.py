@@ -8,22 +8,30 @@ outside thing; keep the domain types in the signatures.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from zaiko_xl.domain.imported import ImportedTable
 from zaiko_xl.domain.model import RmsSkuKey
+from zaiko_xl.domain.push_run import BatchState, RunHeader, RunRecord, RunState
 from zaiko_xl.domain.rms import StockChange, UpsertMode, UpsertReport
+from zaiko_xl.domain.sync_plan import SyncMemory
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
+    from zaiko_xl.domain.kpi import KpiInputs
+    from zaiko_xl.domain.kpi_result import KpiResult
+    from zaiko_xl.domain.notify import Delivery, Notice
     from zaiko_xl.domain.pull_run import PullRun
     from zaiko_xl.domain.reconcile_inputs import SourceFrames
     from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
     from zaiko_xl.domain.reorder_frames import ReorderInputs
-    from zaiko_xl.domain.sheet_cells import SheetContent
+    from zaiko_xl.domain.runs import RunRecord
 
 
 class Progress(Protocol):
@@ -121,9 +129,10 @@ class ReorderSource(Protocol):
 class ReorderSink(Protocol):
     """Where the 発注 / 発注書 sheets and the purchase-order CSV files go."""
 
-    def write_sheets(self, sheets: Sequence[SheetContent]) -> list[str]: ...
-
-    def write_purchase_order(self, name: str, table: pd.DataFrame) -> str: ...
+    def write(self, sheets: Mapping[str, pd.DataFrame], purchase_orders: Sequence[tuple[str, pd.DataFrame]]) -> list[str]:
+        """Write the sheets' rows (one atomic save) and one file per purchase order; all checked
+        before anything is written. Returns what was written."""
+        ...
 
 
 class RmsInventory(Protocol):
@@ -218,4 +227,166 @@ class ReconcileHistory(Protocol):
 
     def record(self, run: ReconcileRun) -> None:
         """Keep this pull (atomically); prune pulls beyond the configured number."""
+        ...
+
+
+# ---------------------------------------------------------------- KPIs, runs, notifications, doctor (issue 9)
+class KpiSource(Protocol):
+    """The KPI input frames (docs/data-contracts.md section 5) recorded for a period."""
+
+    def kpi_inputs(self, start: date, end: date, lead_days: int) -> KpiInputs:
+        """Frames for ``start``..``end``; orders from ``lead_days`` earlier (the demand window)."""
+        ...
+
+
+class KpiRecorder(Protocol):
+    """Keeps the KPI history (pull, push and reconcile call it; see data-contracts section 5)."""
+
+    def record(self, frame_name: str, frame: pd.DataFrame) -> int:
+        """Store rows of one KPI input frame; returns how many rows were new or changed."""
+        ...
+
+
+class BaselineStore(Protocol):
+    """The baseline (導入前の基準値) frozen at the first report after go-live."""
+
+    def load_baseline(self) -> tuple[date, pd.DataFrame] | None:
+        """The go-live date it was frozen for and its rows (kpi, days, value, numerator, denominator)."""
+        ...
+
+    def save_baseline(self, go_live: date, rows: pd.DataFrame) -> None: ...
+
+
+class RunLog(Protocol):
+    """Outcomes of batch runs (pull, push, sync ...): doctor and notifications read them."""
+
+    def record_run(self, run: RunRecord) -> None: ...
+
+    def last_runs(self) -> list[RunRecord]:
+        """The latest run of each command."""
+        ...
+
+    def last_success(self, commands: tuple[str, ...]) -> datetime | None: ...
+
+    def first_attempt(self, commands: tuple[str, ...]) -> datetime | None: ...
+
+
+class Notifier(Protocol):
+    """One notification channel (a webhook, e-mail). ``send`` raises NotifyFailed."""
+
+    channel: str
+
+    def send(self, notice: Notice) -> None: ...
+
+
+class NotifyState(Protocol):
+    """What each channel was told about each incident (for de-duplication and throttling)."""
+
+    def deliveries(self, channel: str) -> dict[str, Delivery]: ...
+
+    def save_delivery(self, delivery: Delivery) -> None: ...
+
+    def log_send(self, channel: str, key: str, at: datetime, ok: bool, detail: str) -> None: ...
+
+    def sent_since(self, channel: str, since: datetime) -> int: ...
+
+
+class LicenseSource(Protocol):
+    """Hook for the RMS client's license port (license.expiryDate.get)."""
+
+    def license_expiry(self) -> date: ...
+
+
+class ApiProbe(Protocol):
+    """Hook for the RMS client: call one API function cheaply; raise ApiError when it fails."""
+
+    def probe(self, function: str) -> None: ...
+
+
+class HealthProbe(Protocol):
+    """Local checks of `zaiko-xl doctor`: raise a ZaikoError (with its fix hint) when not fine."""
+
+    def check_workbook_unlocked(self) -> bool:
+        """False when the workbook does not exist; raises WorkbookLocked when it is open in Excel."""
+        ...
+
+    def check_journal_writable(self) -> None: ...
+
+
+class KpiReportFiles(Protocol):
+    """Renders a KPI result: the HTML page and the standalone KPI workbook."""
+
+    def html(self, result: KpiResult, path: Path) -> Path: ...
+
+    def html_text(self, result: KpiResult) -> str: ...
+
+    def workbook(self, result: KpiResult, path: Path) -> Path: ...
+
+
+class ReportMailer(Protocol):
+    """Sends one e-mail (text, with an optional HTML alternative) to the configured recipients."""
+
+    def send_mail(self, subject: str, text: str, html: str | None = None) -> None: ...
+
+
+class FrameSink(Protocol):
+    """Where pulled frames go (sheets of the workbook, or files beside it)."""
+
+    def write(self, frames: Mapping[str, pd.DataFrame]) -> str:
+        """Write every frame at once (all or nothing); returns where they went."""
+        ...
+
+
+# ---------------------------------------------------------------- push (issue 8)
+class RmsStockWriter(Protocol):
+    """RMS stock, read and written one request at a time.
+
+    The push executor journals each request before it leaves and settles unknown outcomes
+    itself (``domain.push_run.settle``), so ``send_batch`` sends exactly once: it retries only
+    what was certainly not applied (429, 409, a connection that never opened).
+    """
+
+    def get_stock(self, keys: Sequence[RmsSkuKey]) -> pd.DataFrame:
+        """``manage_number``, ``variant_id``, ``quantity``, ``updated`` of the SKUs RMS has a record of."""
+        ...
+
+    def send_batch(self, changes: Sequence[StockChange], mode: UpsertMode) -> None:
+        """One bulk-upsert (<= 400). Raises WriteOutcomeUnknown (E306) when it may or may not
+        have been applied, RmsSkuRejected (E308) / ApiRejected (E304) when RMS refused it."""
+        ...
+
+
+class PushJournal(Protocol):
+    """Where push runs are journaled (the ``push_*`` tables of the journal file)."""
+
+    def create(self, header: RunHeader, items: pd.DataFrame) -> None: ...
+
+    def load(self, run_id: str | None = None) -> RunRecord | None:
+        """A run; ``None`` asks for the latest unfinished one."""
+        ...
+
+    def update_batch(self, run_id: str, batch_no: int, state: BatchState, *, at: datetime,
+                     items: pd.DataFrame | None = None, mode: str | None = None, detail: str | None = None,
+                     sent: bool = False) -> None: ...
+
+    def finish(self, run_id: str, state: RunState, *, at: datetime, summary: dict) -> None: ...
+
+
+class RunLock(Protocol):
+    """Keeps two runs that write to RMS from overlapping."""
+
+    def hold(self, purpose: str) -> AbstractContextManager[None]:
+        """Hold the lock for a ``with`` block; RunInProgress (E502) when another run holds it."""
+        ...
+
+
+class SyncState(Protocol):
+    """What one sync cycle leaves for the next (the ``push_sync_*`` tables of the journal)."""
+
+    def load(self) -> SyncMemory | None:
+        """The last cycle's memory; None before the first cycle."""
+        ...
+
+    def save(self, memory: SyncMemory) -> None:
+        """Replace the memory (atomically)."""
         ...

@@ -3,6 +3,7 @@ packaged template with the shop's own sheets, the pull into it, zaiko.toml."""
 
 import re
 
+import openpyxl
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -13,7 +14,8 @@ from zaiko_xl.config import load_settings
 from zaiko_xl.entrypoints.cli import app
 
 runner = CliRunner()
-FILLED = ("操作", "在庫比較", "RMS在庫", "倉庫在庫", "受注", "入荷予定", "照合結果", "社内台帳", "商品マスタ", "対応表", "セット構成", "仕入先")
+FILLED = ("操作", "在庫比較", "RMS在庫", "倉庫在庫", "受注", "入荷予定", "照合結果", "発注", "発注書", "社内台帳", "商品マスタ", "対応表", "セット構成",
+          "仕入先")
 
 
 def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path):
@@ -22,10 +24,13 @@ def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path
     assert result.exit_code == 0, result.output
     # the demo plants one discrepancy of each kind: one warehouse code is changed so that nothing matches it
     for text in ["SKU 数 / SKUs", "120", "drifted warehouse codes", "unmatched 1", "zaiko.xlsm", "要確認 to check 1",
-                 "planted discrepancies", "在庫比較 / reconciliation"]:
+                 "planted discrepancies", "在庫比較 / reconciliation", "発注する SKU / SKUs to order",
+                 "発注金額 / total amount"]:
         assert text in result.output
     found = re.search(r"(\d+) / (\d+) 正しい原因 / right cause", result.output)
-    assert found and found[1] == found[2] and int(found[2]) >= 10
+    # the sandbox's shopper orders and cancels while the demo runs: a live event on a planted SKU may
+    # change what its cause should be, so one may differ
+    assert found and int(found[1]) >= int(found[2]) - 1 and int(found[2]) >= 10
     for name in ["warehouse.csv", "ledger.csv", "other_channel_orders.csv", "inbound.csv", "items.csv",
                  "mapping.csv", "bom.csv", "suppliers.csv"]:
         assert (out / "shop" / name).stat().st_size > 0, name
@@ -44,6 +49,20 @@ def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path
     settings = load_settings(out / "zaiko.toml")
     assert settings.warehouse.file.as_posix() == "shop/warehouse.csv" and settings.ledger.sheet == "社内台帳"
     assert settings.inbound.file.as_posix() == "shop/inbound.csv" and settings.rms.base_url == "http://127.0.0.1:8765"
+
+
+def test_the_demo_reorder_step_fills_both_sheets_and_writes_one_csv_per_purchase_order(tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--skus", "60", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    book = out / "zaiko.xlsm"
+    plan = openpyxl.load_workbook(book, read_only=True, data_only=True)["発注"]
+    rows = [r for r in plan.iter_rows(min_row=5, values_only=True) if r[0]]
+    drafts = read_sheet(book, "発注書")
+    assert len(rows) == 60 - round(60 * 0.06) and len(drafts) > 0  # every single SKU planned; sets are not bought
+    files = sorted((out / "発注書CSV").iterdir())
+    assert [f.stem for f in files] == sorted(drafts["po_number"].unique())
+    assert f"│ {len(files)}: SUP00" in result.output  # purchase orders per supplier in the summary
 
 
 def test_the_demo_workbook_is_the_template_with_the_shops_sheets_filled(tmp_path):

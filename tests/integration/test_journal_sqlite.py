@@ -113,11 +113,11 @@ def test_a_later_migration_is_applied_once_to_an_existing_journal(tmp_path, monk
 
     path = tmp_path / "j.sqlite"
     connect(path).close()
-    later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "push journal", "CREATE TABLE push_run (run_id TEXT PRIMARY KEY)"))
+    later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, "a later part", "CREATE TABLE later_part (run_id TEXT PRIMARY KEY)"))
     monkeypatch.setattr(schema, "MIGRATIONS", later)
     for _ in range(2):
         conn = schema.connect(path)
         rows = conn.execute("SELECT version, description FROM schema_version ORDER BY version").fetchall()
-        conn.execute("INSERT OR IGNORE INTO push_run VALUES ('p1')")
+        conn.execute("INSERT OR IGNORE INTO later_part VALUES ('p1')")
         conn.close()
-    assert rows[-1] == (later[-1][0], "push journal") and len(rows) == len(later)
+    assert rows[-1] == (later[-1][0], "a later part") and len(rows) == len(later)

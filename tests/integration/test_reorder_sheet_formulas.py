@@ -1,5 +1,6 @@
-"""The 発注 sheet recomputes identically: the `formulas` library evaluates the sheet's array formulas with
-our ZAIKO_ functions registered, and gets the cached values written by Python (30 rows: formulas is slow)."""
+"""The 発注 sheet of a real workbook recomputes identically: the batch writer puts the plan of 30 SKUs into a
+copy of the template; the `formulas` library evaluates the sheet's array formulas with our ZAIKO_ functions
+registered and gets the cached values Python wrote (30 rows: formulas is slow)."""
 
 from datetime import date
 
@@ -13,10 +14,12 @@ import schedula
 from tests.fakes import FakeHolidaySource
 from tests.reorder_shop import daily_orders, shop
 from tests.unit.test_leadtime import HOLIDAYS_2026
-from zaiko_xl.adapters.sheet_xlsx import write_sheets_xlsx
+from zaiko_xl.adapters.columns import REORDER
+from zaiko_xl.adapters.sheet_frames import array_formula
+from zaiko_xl.adapters.workbook_file import write_sheets
 from zaiko_xl.entrypoints import excel_udfs
 from zaiko_xl.services.reorder import ReorderParams, plan_reorder
-from zaiko_xl.services.reorder_sheet import reorder_sheet
+from zaiko_xl.services.reorder_sheet import reorder_rows
 
 AS_OF = date(2026, 12, 25)
 
@@ -59,28 +62,31 @@ def _as_excel_calls(func):
     return call
 
 
-def test_formulas_recomputes_the_sheet_to_the_cached_values(tmp_path):
-    sheet = reorder_sheet(_plan_of_30_skus())
-    path = write_sheets_xlsx(tmp_path / "reorder.xlsx", [sheet])
+def test_formulas_recomputes_the_sheet_to_the_cached_values(workbook):
+    rows = reorder_rows(_plan_of_30_skus())
+    write_sheets(workbook, {"発注": rows}, backups=0)
     _register_udfs()
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    book = openpyxl.load_workbook(path, data_only=True)["発注"]
+    solution = formulas.ExcelModel().loads(str(workbook)).finish().calculate()
+    book = openpyxl.load_workbook(workbook, data_only=True)["発注"]
     checked = 0
-    for column in sheet.columns:
+    for column in REORDER.columns:
         if column.formula is None:
             continue
-        ref = sheet.data_range(column.key)
-        computed = np.asarray(solution[f"'[{path.name}]発注'!{ref}"].value, dtype=object).ravel().tolist()
+        _, ref = array_formula(REORDER, column.formula, len(rows))
+        computed = np.asarray(solution[f"'[{workbook.name}]発注'!{ref}"].value, dtype=object).ravel().tolist()
         stored = [row[0].value for row in book[ref]]
-        for computed_value, cached, in_file in zip(computed, column.values, stored, strict=True):
+        for computed_value, cached, in_file in zip(computed, rows[column.field], stored, strict=True):
             if isinstance(cached, float):
-                assert computed_value == pytest.approx(cached, rel=1e-12, abs=1e-12), column.key
+                assert computed_value == pytest.approx(cached, rel=1e-12, abs=1e-12), column.field
                 assert in_file == pytest.approx(cached, rel=1e-12, abs=1e-12)
             else:
-                assert computed_value == cached and (in_file or "") == cached, column.key
+                assert computed_value == cached and (in_file or "") == cached, column.field
             checked += 1
     assert checked == 5 * 30
-    texts = [v for v in sheet.columns[sheet.index("safety_stock")].values if isinstance(v, str)]
+    texts = [v for v in rows["safety_stock"] if isinstance(v, str)]
     assert texts == ["#E261 「lead_time」が空か数値でない / 'lead_time' is empty or not a number"]  # the S9 row
-    rop = sheet.columns[sheet.index("reorder_point")].values
-    assert [i for i, v in enumerate(rop) if v == ""] == [0, 1, 2, 3, 4, 5, 6, 8, 9]  # periodic rows (7: S9 error)
+    assert [i for i, v in enumerate(rows["reorder_point"]) if v == ""] == [0, 1, 2, 3, 4, 5, 6, 8, 9]  # periodic
+    formula_cells = openpyxl.load_workbook(workbook)["発注"]
+    top = formula_cells[f"{REORDER.letter('safety_stock')}5"].value
+    assert top.ref == f"{REORDER.letter('safety_stock')}5:{REORDER.letter('safety_stock')}34"
+    assert top.text.startswith(f"=ZAIKO_SAFETY_STOCK({REORDER.letter('demand_mean')}5:{REORDER.letter('demand_mean')}34,")

@@ -134,16 +134,21 @@ def test_a_renamed_sheet_is_reported(workbook, tmp_path):
     assert "在庫比較" in err.value.render() and err.value.code == "E230"
 
 
-def test_formulas_are_written_with_their_cached_values(workbook):
-    rows = pd.DataFrame({"sku": ["A-1", "A-2"], "on_hand": [5, 0], "safety_stock": [3.5, 1.25],
-                         "reorder_point": [10.0, 4.0], "order_qty": [12, 0]})
+def test_formulas_are_written_as_one_array_formula_per_column_with_every_cached_value(workbook):
+    rows = pd.DataFrame({"sku": ["A-1", "A-2"], "on_hand": [5, 0], "safety_stock": [3.5, "#E261 x"],
+                         "reorder_point": [10.0, ""], "order_qty": [12, 0]})
     write_sheets(workbook, {"発注": rows})
     with zipfile.ZipFile(workbook) as zf:
         xml = zf.read(sheet_part(workbook, "発注")).decode()
-    letter = REORDER.letter("safety_stock")
-    assert re.search(rf'<c r="{letter}5"[^>]*><f>ZAIKO_SAFETY_STOCK\(K5,G5,H5,I5,J5\)</f><v>3.5</v></c>', xml)
-    back = read_sheet(workbook, "発注")
-    assert back["safety_stock"].tolist() == [3.5, 1.25] and back["order_qty"].tolist() == [12, 0]
+    ss, d = REORDER.letter("safety_stock"), REORDER.letter("demand_mean")
+    assert re.search(rf'<c r="{ss}5"[^>]*><f t="array" ref="{ss}5:{ss}6">ZAIKO_SAFETY_STOCK\({d}5:{d}6,[^<]*\)</f>'
+                     r'<v>3.5</v></c>', xml)
+    assert re.search(rf'<c r="{ss}6"[^>]* t="str"><v>#E261 x</v></c>', xml)  # the other cells: cached values only
+    rop = REORDER.letter("reorder_point")
+    assert re.search(rf'<c r="{rop}6"[^>]* t="str"><v></v></c>', xml)
+    cached = openpyxl.load_workbook(workbook, data_only=True)["発注"]
+    assert [cached[f"{ss}5"].value, cached[f"{ss}6"].value] == [3.5, "#E261 x"]
+    assert cached[f"{REORDER.letter('order_qty')}5"].value == 12
 
 
 def test_openpyxl_and_calamine_read_the_updated_workbook(workbook):

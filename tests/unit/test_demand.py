@@ -54,27 +54,53 @@ def test_blending_weights_recent_and_annual_means():
     assert frame["demand_mean"].iat[0] == pytest.approx(0.25 * 10 + 0.75 * annual)
 
 
+CLASSIC = DemandOptions(recent_weight=0.0, seasonality=True, season_prior_units=0.0)  # the textbook ratio
+
+
 def test_seasonal_index_compares_last_years_same_period_with_last_years_mean():
     """A year ago, the 28 days after today's date sold 3/day; the year averaged 1.5."""
     year = np.ones(365)
     year[:28] = 3.0  # the first 28 days of the trailing year = the same period last year
     year[28:56] = 0.0  # keep the yearly mean at exactly (84 + 309 - 28) / 365
-    frame, _ = stats(year, options=DemandOptions(recent_weight=0.0, seasonality=True), season_days=28)
+    frame, _ = stats(year, options=CLASSIC, season_days=28)
     index = 3.0 / year.mean()
     assert frame["seasonal_index"].iat[0] == pytest.approx(index)
     assert frame["demand_mean"].iat[0] == pytest.approx(year.mean() * index)  # = 3.0
     assert frame["demand_std"].iat[0] == pytest.approx(year.std(ddof=1))  # sigma not scaled by default
 
 
+def test_the_index_of_a_slow_seller_is_pulled_toward_one_by_the_prior_units():
+    """(U + K) / (E + K): 84 units where 28 days at the year's rate would sell E; K = 10 by default."""
+    year = np.ones(365)
+    year[:28], year[28:56] = 3.0, 0.0
+    frame, _ = stats(np.vstack([year, year / 20]), options=DemandOptions(recent_weight=0.0), season_days=28)
+    expected = 28 * year.mean()
+    assert frame["seasonal_index"].tolist() == pytest.approx([(84 + 10) / (expected + 10),
+                                                               (84 / 20 + 10) / (expected / 20 + 10)])
+    assert 1 < frame["seasonal_index"].iat[1] < 1.3 < 2.3 < frame["seasonal_index"].iat[0]  # 4.2 units: mostly noise
+
+
+def test_the_index_baseline_leaves_out_the_excluded_days_the_mean_leaves_out():
+    """Sale days (excluded from d) must not inflate the baseline, or every normal week is under-forecast."""
+    year = np.ones(365)
+    year[100:107] = 8.0  # a sale week, excluded from the statistics
+    excluded = np.zeros(365, bool)
+    excluded[100:107] = True
+    frame, _ = stats(year, excluded=excluded, options=CLASSIC, season_days=28)
+    assert frame["seasonal_index"].iat[0] == pytest.approx(1.0)  # a normal period: normal rate
+    assert frame["demand_mean"].iat[0] == pytest.approx(1.0)
+
+
 def test_sigma_is_scaled_by_the_index_only_when_asked():
     year = np.r_[np.full(28, 4.0), np.full(337, 2.0)]
     frame, _ = stats(year, options=DemandOptions(recent_weight=0.0, seasonality=True, scale_std=True))
+    assert frame["seasonal_index"].iat[0] > 1
     assert frame["demand_std"].iat[0] == pytest.approx(year.std(ddof=1) * frame["seasonal_index"].iat[0])
 
 
 def test_season_window_length_can_differ_per_sku():
     year = np.r_[np.full(7, 10.0), np.full(358, 1.0)]
-    frame, _ = stats(np.vstack([year, year]), options=DemandOptions(seasonality=True), season_days=np.array([7, 14]))
+    frame, _ = stats(np.vstack([year, year]), options=CLASSIC, season_days=np.array([7, 14]))
     assert frame["seasonal_index"].tolist() == pytest.approx([10 / year.mean(), 5.5 / year.mean()])
 
 

@@ -127,7 +127,7 @@ def test_push_sends_only_after_the_person_confirms_the_plan(tmp_path, answer, se
 
 
 def test_until_their_services_land_the_buttons_say_so():
-    for call in (workbook_buttons.reorder, workbook_buttons.plan_push, workbook_buttons.kpi):
+    for call in (workbook_buttons.plan_push, workbook_buttons.kpi):
         with pytest.raises(NotBuiltYet):
             call(None, None)
 
@@ -154,3 +154,31 @@ def test_a_missing_sheet_is_reported_by_name(tmp_path):
     with excel_run(book, "在庫取込") as run:
         run.workbook.read_cells("操作")
     assert book.app.alerts[-1]["prompt"].startswith("E230 ブック zaiko.xlsm にシート「操作」がありません。")
+
+
+class _UsedRange:
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+
+    def options(self, **_: Any) -> _UsedRange:
+        return self
+
+    @property
+    def value(self) -> list[list[Any]]:
+        return self.rows
+
+
+def test_the_pull_button_reads_the_ledger_sheet_of_the_open_book_as_excel_shows_it(tmp_path):
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.excel_io import ledger_frame
+
+    book = FakeBook(tmp_path)
+    book.sheets["社内台帳"] = FakeSheet("社内台帳")
+    book.sheets["社内台帳"].used_range = _UsedRange([["日時", "商品コード", "区分", "数量", None],
+                                                   ["2026-11-20 09:00", "TS-1", "入荷", 12.0, None]])
+    frame = ledger_frame(book, load_settings(None))
+    assert list(frame.columns) == ["日時", "商品コード", "区分", "数量", ""]
+    assert frame.values.tolist() == [["2026-11-20 09:00", "TS-1", "入荷", 12.0, None]]
+    assert ledger_frame(book, load_settings(None, ledger={"file": "ledger.csv"})) is None  # a file of its own
+    del book.sheets["社内台帳"]
+    assert ledger_frame(book, load_settings(None)) is None

@@ -63,3 +63,24 @@ def test_an_unknown_movement_kind_is_refused_with_its_count():
         ledger_balance(ledger([("X", "移動", 1, "2025-01-01 00:00", ""), ("Y", "移動", 1, "2025-01-01 00:00", "")]))
     assert caught.value.code == "E452"
     assert caught.value.render("en").startswith("E452 Unknown ledger movement kind '移動' (2 row(s))")
+
+
+def test_carry_forward_folds_old_movements_into_one_stocktake_row_and_keeps_every_later_balance():
+    from zaiko_xl.domain.ledger import CARRIED_FORWARD, carry_forward, ledger_balances
+
+    ledger = pd.DataFrame({
+        "sku": ["A", "A", "B", "A", "B", "C"],
+        "kind": ["入荷", "出荷", "入荷", "返品", "棚卸調整", "入荷"],
+        "quantity": [10, 3, 5, 1, -2, 4],
+        "at": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-02-10", "2026-03-05", "2026-03-06", "2026-03-07"]),
+        "reference": ["", "o1", "", "o1", "", ""],
+    })
+    since = datetime(2026, 3, 1)
+    short = carry_forward(ledger, since)
+    assert short[short["reference"] == CARRIED_FORWARD][["sku", "kind", "quantity"]].values.tolist() == [
+        ["A", "棚卸調整", 7], ["B", "棚卸調整", 5]]
+    assert len(short) == 2 + 3
+    carried_at = short[short["reference"] == CARRIED_FORWARD]["at"].tolist()
+    assert carried_at == [pd.Timestamp("2026-02-01"), pd.Timestamp("2026-02-10")]  # each SKU's last movement before
+    times = [datetime(2026, 2, 10), since, datetime(2026, 3, 5, 12), datetime(2026, 12, 31)]
+    pd.testing.assert_frame_equal(ledger_balances(short, times), ledger_balances(ledger, times))

@@ -184,3 +184,14 @@ def test_a_shipment_booked_after_the_cancellation_belongs_to_another_line_left_o
     orders = [("Y1", "yahoo", "A-1", 1, "cancelled", T("2026-11-20 09:00"), T("2026-11-20 10:00"))]
     ledger = [*OPEN, ("A-1", "出荷", 1, T("2026-11-20 17:00"), "Y1")]  # the order's shipped line is not pulled
     assert _row(_frames(ledger=ledger, orders=orders))["pending_cancels"] == 0
+
+
+def test_returns_and_receipts_before_the_last_stocktake_are_not_pending():
+    orders = [("R1", "rakuten", "A-1", 2, "returned", T("2026-10-01"), T("2026-10-03"))]  # booked before the cut
+    inbound = [("A-1", 12, T("2026-10-05"), "S", "PO-OLD", T("2026-10-05 10:00"))]
+    carried = [("A-1", "棚卸調整", 50, T("2026-10-10"), "繰越 / carried forward"), ("B-2", "棚卸調整", 10, T("2026-11-01"), "OPEN")]
+    row = _row(_frames(ledger=carried, orders=orders, inbound=inbound))
+    assert (row["pending_returns"], row["pending_inbound"]) == (0, 0)
+    counted_before = [("A-1", "棚卸調整", 50, T("2026-09-01"), "OPEN"), carried[1]]  # the count came before them
+    row = _row(_frames(ledger=counted_before, orders=orders, inbound=inbound))
+    assert (row["pending_returns"], row["pending_inbound"]) == (2, 12)

@@ -7,6 +7,8 @@ over several seeds and sizes.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import pytest
 
@@ -89,3 +91,14 @@ def test_the_workbook_window_of_the_history_reconciles_like_the_whole_history():
                                set_rules=s.set_rules) for s in (shop, window))
     pd.testing.assert_frame_equal(whole, recent)
     assert (whole["cause"] != "一致").sum() > 30
+
+
+@pytest.mark.parametrize("hour", [10, 13, 14, 15, 16, 18])
+def test_a_shop_seen_in_the_afternoon_agrees_everywhere(hour):
+    """Returns, exchanges and shipments happen in the afternoon: nothing of the shop lies after its as_of."""
+    shop = generate(300, 5, as_of=datetime(2026, 11, 26, hour, 7))
+    assert (shop.ledger["at"] <= pd.Timestamp(shop.as_of)).all()
+    result = reconcile(build_reconcile_input(frames_of(shop), shop.as_of), ReconcileParams(),
+                       bom=shop.bom, set_rules=shop.set_rules)
+    flagged = result[(result["cause"] != "一致") & (result["kind"] != "code_normalised")]
+    assert flagged.empty, flagged[["sku", "cause", "kind", "evidence"]].to_string()

@@ -154,8 +154,8 @@ def test_the_sheet_cached_values_equal_the_plan():
                             ReorderParams(review_days=0, lot="cover", cover_days=10), AS_OF)
     sheet = sink.sheets["発注"]
     for key in ("safety_stock", "reorder_point", "order_up_to", "inventory_position"):
-        assert list(sheet.columns[sheet.index(key)].values) == pytest.approx(result.plan[key].tolist())
-    assert list(sheet.columns[sheet.index("order_qty")].values) == result.plan["order_qty"].astype(float).tolist()
+        assert sheet[key].tolist() == pytest.approx(result.plan[key].tolist())
+    assert sheet["order_qty"].tolist() == result.plan["order_qty"].astype(float).tolist()
 
 
 def test_a_supplier_can_give_its_lead_time_in_calendar_days():

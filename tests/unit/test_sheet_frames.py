@@ -9,7 +9,7 @@ import pytest
 
 from zaiko_xl.adapters import row_xml, sheet_xml
 from zaiko_xl.adapters.columns import TICK, sheet
-from zaiko_xl.adapters.sheet_frames import display_columns, excel_rows, formula_template, frame_from_rows
+from zaiko_xl.adapters.sheet_frames import array_formula, array_formulas, display_columns, excel_rows, frame_from_rows
 from zaiko_xl.errors import BadValue, InputProblems
 
 ITEMS = sheet("商品マスタ")
@@ -24,12 +24,19 @@ def test_labels_ticks_and_blanks_are_shown_as_the_sheet_shows_them():
     assert shown["confirmed"].tolist() == [3, None] and shown["evidence"].tolist() == [None, None]
 
 
-def test_formulas_refer_to_cells_of_their_own_row():
-    template = formula_template(REORDER, "=ZAIKO_X({on_hand},{moq})")
-    assert template.format(r=9) == "ZAIKO_X(D9,L9)"
-    rows = excel_rows(REORDER, pd.DataFrame({"sku": ["A", "B"], "on_hand": [1, 2]}))
-    assert rows[1][REORDER.fields.index("safety_stock")].startswith("=ZAIKO_SAFETY_STOCK(K6,G6,")
-    assert rows[0][:2] == ["A", None] and rows[0][3] == 1
+def test_a_formula_column_is_one_array_formula_over_the_data_ranges_of_its_arguments():
+    letter = {f: REORDER.letter(f) for f in ("on_hand", "on_order", "backorders", "inventory_position")}
+    text, ref = array_formula(REORDER, REORDER.column("inventory_position").formula, 3)
+    assert text == f"{letter['on_hand']}5:{letter['on_hand']}7+{letter['on_order']}5:{letter['on_order']}7-" \
+                   f"{letter['backorders']}5:{letter['backorders']}7"
+    assert ref == f"{letter['inventory_position']}5:{letter['inventory_position']}7"
+    rows = excel_rows(REORDER, pd.DataFrame({"sku": ["A", "B"], "on_hand": [1, 2], "safety_stock": [1.5, "#E261 x"]}))
+    assert rows[1][REORDER.fields.index("safety_stock")] == "#E261 x"  # the cached value; formulas set apart
+    assert rows[0][:2] == ["A", None] and rows[0][REORDER.fields.index("on_hand")] == 1
+    formulas = dict(array_formulas(REORDER, 2))
+    ss = REORDER.letter("safety_stock")
+    assert formulas[f"{ss}5:{ss}6"].startswith(f"=ZAIKO_SAFETY_STOCK({REORDER.letter('demand_mean')}5:")
+    assert len(formulas) == 5 and array_formulas(REORDER, 0) == []
 
 
 def test_user_headers_are_found_under_a_title_and_extra_columns_are_ignored():

@@ -37,6 +37,7 @@ from zaiko_xl.adapters.sheet_spec import (  # re-exported: callers take the whol
     normalise_header,
     split_ref,
 )
+from zaiko_xl.domain.reorder_layout import PURCHASE_ORDER_COLUMNS, REORDER_COLUMNS, LayoutColumn
 
 # ---------------------------------------------------------------- value labels
 CAUSE_LABELS: Mapping[str, str] = MappingProxyType({
@@ -173,49 +174,21 @@ PUSH_PLAN = Sheet(
     ),
 )
 
+def _layout(columns: tuple[LayoutColumn, ...]) -> tuple[Column, ...]:
+    """Columns of a sheet defined in the domain (the replenishment sheets' one definition)."""
+    return tuple(Column(c.field, c.header, Kind(c.kind), c.width, editable=c.editable, formula=c.formula,
+                        number_format=c.number_format) for c in columns)
+
+
+# The replenishment sheets: columns in domain/reorder_layout.py (the reorder service fills them).
 REORDER = Sheet(
     key="reorder", name="発注", title="発注 (補充計算) / Replenishment", owner=Owner.ZAIKO,
-    key_field="sku", protect=True, freeze_cols=2, cells=(_UPDATED,),
-    columns=(
-        _sku(),
-        Column("name", "商品名", width=24),
-        Column("supplier", "仕入先コード", width=12),
-        Column("on_hand", "在庫", Kind.INT, 8, editable=True),
-        Column("on_order", "発注残", Kind.INT, 8, editable=True),
-        Column("backorders", "受注残", Kind.INT, 8, editable=True),
-        Column("demand_mean", "平均日販", Kind.FLOAT, 9, editable=True),
-        Column("demand_std", "日販のばらつき", Kind.FLOAT, 11, editable=True),
-        Column("lead_time_days", "リードタイム(日)", Kind.FLOAT, 12, editable=True),
-        Column("lead_time_std_days", "LTのばらつき(日)", Kind.FLOAT, 12, editable=True),
-        Column("service_level", "サービス率", Kind.PERCENT, 10, editable=True),
-        Column("moq", "最小発注数", Kind.INT, 9, editable=True),
-        Column("case_pack", "入数", Kind.INT, 7, editable=True),
-        # Formula columns: the reorder feature (issue 7) owns these UDFs; the cached value is the
-        # DataFrame column of the same name, computed in Python.
-        Column("safety_stock", "安全在庫", Kind.FLOAT, 9,
-               formula="=ZAIKO_SAFETY_STOCK({service_level},{demand_mean},{demand_std},{lead_time_days},{lead_time_std_days})"),
-        Column("reorder_point", "発注点", Kind.FLOAT, 9,
-               formula="=ZAIKO_REORDER_POINT({demand_mean},{lead_time_days},{safety_stock})"),
-        Column("order_qty", "発注数", Kind.INT, 8,
-               formula="=ZAIKO_ORDER_QTY({on_hand},{on_order},{backorders},{reorder_point},{moq},{case_pack})"),
-    ),
+    key_field="sku", protect=True, freeze_cols=2, cells=(_UPDATED,), columns=_layout(REORDER_COLUMNS),
 )
 
 PURCHASE_ORDERS = Sheet(
     key="purchase_orders", name="発注書", title="発注書 (案) / Purchase-order drafts", owner=Owner.ZAIKO,
-    cells=(_UPDATED,),
-    columns=(
-        Column("supplier", "仕入先コード", width=12),
-        Column("supplier_name", "仕入先名", width=20),
-        _sku(),
-        Column("name", "商品名", width=28),
-        Column("quantity", "発注数", Kind.INT, 8),
-        Column("unit_cost", "単価", Kind.INT, 9),
-        Column("amount", "金額", Kind.INT, 11),
-        Column("order_date", "発注日", Kind.DATE, 11),
-        Column("expected_on", "入荷予定日", Kind.DATE, 11),
-        Column("note", "備考", width=24),
-    ),
+    cells=(_UPDATED,), freeze_cols=2, columns=_layout(PURCHASE_ORDER_COLUMNS),
 )
 
 KPI_ROWS = 60  # the trend table shows the last 60 periods; the charts cover exactly these rows
@@ -378,12 +351,15 @@ SUPPLIERS = Sheet(
     columns=(
         Column("supplier", "仕入先コード", width=12, required=True),
         Column("name", "仕入先名", width=20),
-        Column("lead_time_days", "リードタイム(営業日)", Kind.INT, 14, required=True),
-        Column("lead_time_std_days", "LTのばらつき(日)", Kind.FLOAT, 12),
+        Column("lead_time_days", "リードタイム(営業日)", Kind.INT, 14, required=True, aliases=("リードタイム(日)",)),
+        Column("lead_time_std_days", "LTのばらつき(日)", Kind.FLOAT, 12, aliases=("リードタイムのばらつき(日)",)),
         Column("moq", "最小発注数", Kind.INT, 9),
         Column("case_pack", "入数", Kind.INT, 7),
-        Column("closed", "休業期間", width=36),  # e.g. "2026-12-29~2027-01-04; 2027-08-13~2027-08-16"
-        Column("unit_cost_default", "標準原価", Kind.INT, 9),
+        # closed days, one cell: "2026-12-29..2027-01-04 年末年始; 2027-08-13..2027-08-16 お盆" (domain/suppliers.py)
+        Column("closed", "休業期間", width=36, aliases=("休業日",)),
+        # optional: a plain number of calendar days instead of business days (e.g. from abroad)
+        Column("lead_time_calendar_days", "リードタイム(暦日)", Kind.INT, 12),
+        Column("order_cost", "発注費用(円)", Kind.INT, 10),  # yen per order, for the EOQ lot (optional)
     ),
 )
 

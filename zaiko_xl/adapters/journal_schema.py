@@ -70,6 +70,69 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             PRIMARY KEY (seq, source)
         ) WITHOUT ROWID;
     """),
+    (3, "push runs", """
+        CREATE TABLE push_run (
+            run_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,                 -- push | sync | rollback
+            source TEXT NOT NULL,               -- the workbook, 'sync', or the run rolled back
+            state TEXT NOT NULL,                -- running | done | unsettled | failed | refused
+            created_at TEXT NOT NULL,
+            pulled_at TEXT,
+            finished_at TEXT,
+            rollback_of TEXT,                   -- the run this run undoes
+            total_skus INTEGER NOT NULL DEFAULT 0,
+            total_units_before INTEGER NOT NULL DEFAULT 0,
+            summary TEXT NOT NULL DEFAULT '{}'  -- JSON
+        );
+        CREATE TABLE push_batch (
+            run_id TEXT NOT NULL REFERENCES push_run(run_id),
+            batch_no INTEGER NOT NULL,
+            mode TEXT NOT NULL,                 -- RELATIVE | ABSOLUTE
+            state TEXT NOT NULL,                -- planned | sending | applied | unknown | failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            sent_at TEXT,
+            done_at TEXT,
+            detail TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (run_id, batch_no)
+        );
+        CREATE TABLE push_item (
+            run_id TEXT NOT NULL REFERENCES push_run(run_id),
+            seq INTEGER NOT NULL,
+            batch_no INTEGER NOT NULL,
+            sku TEXT NOT NULL,
+            manage_number TEXT NOT NULL,
+            variant_id TEXT NOT NULL,
+            before INTEGER,                     -- RMS value at the pull (NULL: no stock record)
+            target INTEGER NOT NULL,
+            delta INTEGER NOT NULL,             -- the delta sent (clamped at the pre-read into 0..99999)
+            mode TEXT NOT NULL,
+            why TEXT NOT NULL DEFAULT '',
+            pre INTEGER,                        -- RMS value read right before the request
+            pre_updated TEXT,                   -- RMS's "updated" of that read (settling compares it)
+            post INTEGER,                       -- RMS value read back to settle an unknown outcome
+            outcome TEXT,                       -- applied | not_applied | unknown | failed | skipped
+            PRIMARY KEY (run_id, seq)
+        );
+        CREATE INDEX push_item_batch ON push_item (run_id, batch_no);
+        CREATE INDEX push_run_state ON push_run (state, created_at);
+        CREATE TABLE push_sync_state (          -- what a sync cycle leaves for the next one
+            key TEXT PRIMARY KEY,               -- read_at | cycle
+            value TEXT NOT NULL
+        );
+        CREATE TABLE push_sync_target (         -- the RMS target each SKU was last synced to
+            sku TEXT PRIMARY KEY,
+            target INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE push_sync_line (           -- RMS order lines open (or shipped, not yet in the warehouse file)
+            order_number TEXT NOT NULL,
+            sku TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            ordered_at TEXT,
+            changed_at TEXT,
+            PRIMARY KEY (order_number, sku)
+        ) WITHOUT ROWID;
+    """),
 )
 
 

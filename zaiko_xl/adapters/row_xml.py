@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from zaiko_xl.adapters.columns import Column, Kind, Sheet, column_letter
-from zaiko_xl.adapters.sheet_frames import display_columns, formula_template
+from zaiko_xl.adapters.sheet_frames import array_formula, display_columns
 from zaiko_xl.adapters.sheet_xml import EXCEL_EPOCH, escape, excel_serial, number_text
 
 _SEPARATOR = "\x1f"  # joins a column's strings for one escaping pass; not allowed in XML, so never kept
@@ -38,12 +38,12 @@ def data_rows(spec: Sheet, frame: pd.DataFrame, col_styles: Mapping[int, str],
     shown = display_columns(spec, frame)
     prepared = [_prepare(col, frame[col.field] if col.field in frame.columns else None, shown[col.field])
                 for col in spec.columns]
-    templates = [formula_template(spec, col.formula) if col.formula else "" for col in spec.columns]
+    formulas = [array_formula(spec, col.formula, len(frame)) if col.formula else None for col in spec.columns]
     first = spec.first_data_row
     for start in range(0, len(frame), chunk_rows):
         stop = min(start + chunk_rows, len(frame))
         rows = [str(r) for r in range(first + start, first + stop)]
-        columns = [_cells(prep, start, stop, rows, column_letter(i), col_styles.get(i, ""), templates[i])
+        columns = [_cells(prep, start, stop, rows, column_letter(i), col_styles.get(i, ""), formulas[i])
                    for i, prep in enumerate(prepared)]
         yield "".join([f'<row r="{r}">{"".join(cells)}</row>'
                        for r, cells in zip(rows, zip(*columns, strict=True), strict=True)]).encode("utf-8")
@@ -68,7 +68,7 @@ def _prepare(col: Column, series: pd.Series | None, shown: np.ndarray) -> _Prepa
 
 
 def _cells(prep: _Prepared, start: int, stop: int, rows: list[str], letter: str, style: str,
-           template: str) -> list[str]:
+           formula: tuple[str, str] | None) -> list[str]:
     s = f' s="{style}"' if style else ""
     head = f'<c r="{letter}'
     if prep.mode == "blank":
@@ -80,8 +80,13 @@ def _cells(prep: _Prepared, start: int, stop: int, rows: list[str], letter: str,
     if prep.mode == "text":
         return [f'{head}{r}"{s} t="inlineStr"><is>{t}</is></c>' if t is not None else ""
                 for r, t in zip(rows, values, strict=True)]
-    if prep.mode == "formula":
-        return [f'{head}{r}"{s}{_formula_body(template.format(r=r), v)}' for r, v in zip(rows, values, strict=True)]
+    if prep.mode == "formula" and formula is not None:
+        cells = [f'{head}{r}"{s}{_cached_body(v)}' for r, v in zip(rows, values, strict=True)]
+        if start == 0 and cells:  # the top cell holds the array formula of the whole column
+            text, ref = formula
+            tag = f'<f t="array" ref="{ref}">{escape(text)}</f>'
+            cells[0] = f'{head}{rows[0]}"{s}{_cached_body(values[0], tag)}'
+        return cells
     return [_mixed_cell(f'{head}{r}"{s}', v) for r, v in zip(rows, values, strict=True)]
 
 
@@ -128,12 +133,13 @@ def _mixed_cell(open_cell: str, value: object) -> str:
     return f"{open_cell}><v>{text}</v></c>" if text else ""
 
 
-def _formula_body(formula: str, cached: object) -> str:
-    """The rest of a formula cell after ``<c r=.. s=..``: the formula and its cached value."""
-    if isinstance(cached, str):
-        return f' t="str"><f>{escape(formula)}</f><v>{escape(cached)}</v></c>'
-    text = "" if cached is None or isinstance(cached, bool | np.bool_) else number_text(cached)
-    return f"><f>{escape(formula)}</f><v>{text}</v></c>" if text else f"><f>{escape(formula)}</f></c>"
+def _cached_body(cached: object, formula: str = "") -> str:
+    """The rest of a cell of an array formula's range after ``<c r=.. s=..``: the formula (top cell
+    only) and the cached value (a number, or text such as ``#E261 ...``; "" stays an empty text)."""
+    if cached is None or isinstance(cached, str):
+        return f' t="str">{formula}<v>{escape(cached or "")}</v></c>'
+    text = "" if isinstance(cached, bool | np.bool_) else number_text(cached)
+    return f">{formula}<v>{text}</v></c>" if text else f' t="str">{formula}<v></v></c>'
 
 
 def _serial_array(series: pd.Series) -> np.ndarray:

@@ -71,25 +71,36 @@ def _display(col: Column, series: pd.Series) -> np.ndarray:
     return values
 
 
-def formula_template(spec: Sheet, formula: str) -> str:
-    """``=F({on_hand})`` -> ``F(D{r})``: placeholders become same-row references; ``{r}`` is the row."""
-    text = formula.removeprefix("=").replace("{", "{{").replace("}", "}}")
-    for i, name in enumerate(spec.fields):
-        text = text.replace("{{" + name + "}}", f"{column_letter(i)}{{r}}")
-    return text
+def array_formula(spec: Sheet, formula: str, rows: int) -> tuple[str, str]:
+    """A column's array formula over ``rows`` data rows: (``ZAIKO_F(E5:E9,...)`` without ``=``, its range).
+
+    Each ``{field}`` becomes the data range of that column; the range is the formula column's own.
+    """
+    first, last = spec.first_data_row, spec.first_data_row + max(rows, 1) - 1
+    ranges = {name: f"{column_letter(i)}{first}:{column_letter(i)}{last}" for i, name in enumerate(spec.fields)}
+    text = formula.removeprefix("=").format_map(ranges)
+    own = next(c.field for c in spec.columns if c.formula == formula)
+    return text, ranges[own]
 
 
 def excel_rows(spec: Sheet, frame: pd.DataFrame) -> list[list[object]]:
-    """Rows of plain Python values for the live workbook (xlwings): formulas as ``=...`` text."""
+    """Rows of plain Python values for the live workbook (xlwings); formula columns hold their cached
+    values (``array_formulas`` gives the formulas to set over them)."""
     shown = display_columns(spec, frame)
-    columns: list[list[object]] = []
-    for col in spec.columns:
-        values = [_plain(v) for v in shown[col.field]]
-        if col.formula:
-            template = formula_template(spec, col.formula)
-            values = ["=" + template.format(r=spec.first_data_row + i) for i in range(len(frame))]
-        columns.append(values)
+    columns = [[_plain(v) for v in shown[col.field]] for col in spec.columns]
     return [list(row) for row in zip(*columns, strict=True)] if columns else []
+
+
+def array_formulas(spec: Sheet, rows: int) -> list[tuple[str, str]]:
+    """(range, ``=formula``) of every formula column for ``rows`` data rows (none without rows)."""
+    if not rows:
+        return []
+    out = []
+    for col in spec.columns:
+        if col.formula:
+            text, ref = array_formula(spec, col.formula, rows)
+            out.append((ref, "=" + text))
+    return out
 
 
 def with_hand_edits(spec: Sheet, rows: pd.DataFrame, read_old: Callable[[], pd.DataFrame]) -> tuple[pd.DataFrame, int]:

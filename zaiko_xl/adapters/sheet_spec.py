@@ -42,8 +42,11 @@ class Column:
         keep: a hand edit survives the next write; with ``baseline``, a value counts as a hand
             edit only when it differs from the baseline column of the same row.
         baseline: field holding the value zaiko-xl suggested (e.g. ``suggested`` for ``confirmed``).
-        formula: Excel formula template with ``{field}`` placeholders for cells of the same row,
-            e.g. ``"=ZAIKO_NORMALIZE_SKU({sku})"``; the DataFrame column holds the cached value.
+        formula: one array formula over the column's data rows, with ``{field}`` placeholders
+            for the data range of another column (``"={on_hand}+{on_order}"`` -> ``=M5:M9+N5:N9``),
+            so a ZAIKO_ function is called once per column; the DataFrame column holds the
+            cached value of every cell.
+        number_format: Excel number format of the column (None: the kind's format).
         labels: stored value -> text shown in the sheet (e.g. cause ``delay`` -> ``遅延``); read back reversed.
         aliases: other headers accepted when reading a user's sheet.
     """
@@ -59,6 +62,7 @@ class Column:
     formula: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    number_format: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,10 +79,11 @@ class Formats:
 
     def column(self, col: Column, protect: bool) -> Format:
         unlocked = col.editable or not protect
-        props: dict[str, Any] = {"num_format": NUM_FORMATS[col.kind], "locked": not unlocked}
+        num_format = col.number_format or NUM_FORMATS[col.kind]
+        props: dict[str, Any] = {"num_format": num_format, "locked": not unlocked}
         if col.kind is Kind.BOOL:
             props["align"] = "center"
-        return self.get(("col", col.kind, unlocked), **props)
+        return self.get(("col", col.kind, num_format, unlocked), **props)
 
     def value(self, kind: Kind, align: str = "left") -> Format:
         return self.get(("value", kind, align), num_format=NUM_FORMATS[kind], border=1, align=align)
@@ -108,6 +109,10 @@ def write_book(target: BinaryIO, *, version: str) -> None:
     wb.set_properties({"title": "zaiko-xl", "subject": "楽天市場 在庫管理 / stock control",
                        "author": "zaiko-xl", "company": "", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
+    # No full recalculation on load: the batch writer stores every formula's value, so a viewer without
+    # the ZAIKO_ functions (LibreOffice, Excel without Python) shows those values instead of #VALUE!;
+    # Excel still recalculates a formula when a person edits one of its inputs.
+    wb.calc_on_load = False
     fmt = Formats(wb)
     for spec in SHEETS:
         ws = wb.add_worksheet(spec.name)
@@ -176,7 +181,7 @@ def _table_sheet(wb: Workbook, ws: Worksheet, spec: Sheet, fmt: Formats) -> None
     for j, col in enumerate(spec.columns):
         ws.set_column(j, j, col.width, fmt.column(col, spec.protect))
         ws.write(header, j, col.header, fmt.header(spec.owner, col.editable and spec.owner is Owner.ZAIKO))
-    ws.set_row(header, 30)
+    ws.set_row(header, 45 if any(" / " in c.header for c in spec.columns) else 30)  # bilingual: 3 lines
     ws.freeze_panes(spec.header_row, spec.freeze_cols)
     ws.autofilter(header, 0, header + spec.max_rows, last_col)
     _validations(ws, spec)

@@ -9,12 +9,15 @@ day before ``as_of`` (today is never in the history: it is not over yet). Conven
   as excluded (sale days flagged per SKU or from the sale calendar); nothing is dropped
   automatically;
 - blending: d = w·recent_mean + (1 − w)·annual_mean (recent = the last ``recent_days`` days);
-- seasonality: I = (mean of the same period last year) ÷ (mean of last year), where "last
-  year" is the 365 days before ``as_of`` and "the same period" is the ``season_days`` days
-  starting 365 days before ``as_of`` (what happened a year ago over the coming days);
-  I = 1 when last year's mean is 0 or the history is shorter than 365 days. d ← d·I, and
-  σ ← σ·I only when ``scale_std`` is set. The index sees every day unless
-  ``season_skips_excluded`` is set: a sale that recurs every year is part of the season.
+- seasonality: I = (U + K) / (E + K), where U is what sold in "the same period" last year
+  (the ``season_days`` days starting 365 days before ``as_of``: what happened a year ago
+  over the coming days), E what last year's normal rate (mean over the days the mean d
+  uses, excluded days left out) would have sold there, and K = ``season_prior_units``.
+  Without K this is the classic ratio same-period mean ÷ annual mean; K keeps a slow
+  seller's index near 1 (a few units say nothing about its season). I = 1 when E is 0 or
+  the history is shorter than 365 days. d ← d·I, and σ ← σ·I only when ``scale_std`` is
+  set. The same period sees every day unless ``season_skips_excluded`` is set: a sale that
+  recurs every year is part of the season, so the index brings it back into d.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ class DemandOptions:
     recent_weight: float = 0.5  # w in d = w·recent + (1 − w)·annual
     seasonality: bool = True  # multiply by last year's same-period index
     scale_std: bool = False  # also scale σ by the index (constant coefficient of variation)
-    season_skips_excluded: bool = False  # drop excluded days from the seasonal index too
+    season_skips_excluded: bool = False  # drop excluded days from the same period too
+    season_prior_units: float = 10.0  # K: the index is (units + K) / (expected units + K)
 
 
 DEFAULT_OPTIONS = DemandOptions()
@@ -137,19 +141,29 @@ def _seasonal_index(history: np.ndarray, excluded: np.ndarray | None, season: np
     if not options.seasonality or total_days < YEAR_DAYS:
         return np.ones(rows)
     year = history[:, total_days - YEAR_DAYS:].astype(np.float64)
-    if options.season_skips_excluded and excluded is not None:
-        keep = np.broadcast_to(~np.atleast_2d(excluded)[:, total_days - YEAR_DAYS:], year.shape)
-    else:
-        keep = np.ones((1, YEAR_DAYS), bool)
-    keep = np.broadcast_to(keep, year.shape)
-    year_mean, _ = _masked_mean(year, keep)
+    kept = np.ones((1, YEAR_DAYS), bool) if excluded is None else ~np.atleast_2d(excluded)[:, total_days - YEAR_DAYS:]
+    kept = np.broadcast_to(kept, year.shape)
+    everything = np.ones(year.shape, bool)
+    seen = kept if options.season_skips_excluded else everything
+    base, _ = _masked_mean(year, kept)  # the days the mean d uses: a normal day's rate last year
     width = np.clip(season, 1, YEAR_DAYS)
     span = int(width.max()) if rows else 1
-    sums = np.cumsum(np.where(keep[:, :span], year[:, :span], 0.0), axis=1)
-    counts = np.cumsum(keep[:, :span], axis=1)
+    sums = np.cumsum(np.where(seen[:, :span], year[:, :span], 0.0), axis=1)
+    counts = np.cumsum(seen[:, :span], axis=1)
     pick = (width - 1)[:, None]
     same_sum = np.take_along_axis(sums, pick, axis=1)[:, 0]
     same_count = np.take_along_axis(counts, pick, axis=1)[:, 0]
+    return shrunk_index(same_sum, base * same_count, options.season_prior_units)
+
+
+def shrunk_index(units: np.ndarray, expected: np.ndarray, prior_units: float) -> np.ndarray:
+    """(units + K) / (expected + K): last year's same period against its normal rate, pulled toward 1.
+
+    ``units`` sold in the same period last year, ``expected`` what a normal day's rate would
+    have sold there, K = ``prior_units``: a SKU that sold a few units gets an index near 1
+    (its seasonality is noise), a SKU that sold hundreds gets its own. 1 where nothing is known.
+    """
+    units, expected = np.asarray(units, float), np.asarray(expected, float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        index = (same_sum / same_count) / year_mean
-    return np.where((year_mean > 0) & (same_count > 0) & np.isfinite(index), index, 1.0)
+        index = (units + prior_units) / (expected + prior_units)
+    return np.where((expected > 0) & np.isfinite(index), index, 1.0)

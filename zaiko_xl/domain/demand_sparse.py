@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain.demand import DEFAULT_OPTIONS, DEMAND_COLUMNS, YEAR_DAYS, DemandOptions
+from zaiko_xl.domain.demand import DEFAULT_OPTIONS, DEMAND_COLUMNS, YEAR_DAYS, DemandOptions, shrunk_index
 from zaiko_xl.domain.rowcheck import RowErrors
 
 
@@ -135,16 +135,12 @@ def _seasonal_index(totals: DailyTotals, keep: np.ndarray, kept: _Kept, season_d
     if not options.seasonality or days < YEAR_DAYS:
         return np.ones(n)
     lo = days - YEAR_DAYS
-    use = keep if options.season_skips_excluded else np.ones(len(keep), bool)
-    everything = _Kept(n, days, None, None)
-    counter = kept if options.season_skips_excluded else everything
+    seen = keep if options.season_skips_excluded else np.ones(len(keep), bool)
+    counter = kept if options.season_skips_excluded else _Kept(n, days, None, None)
     width = np.clip(np.broadcast_to(np.asarray(season_days, np.int64), (n,)), 1, YEAR_DAYS)
-    year_pick = use & (totals.day >= lo)
-    year_count = counter.count(lo, days)
-    same_pick = year_pick & (totals.day < lo + width[totals.row])
-    same_count = counter.count(lo, lo + width)
+    base_pick = keep & (totals.day >= lo)
+    same_pick = seen & (totals.day >= lo) & (totals.day < lo + width[totals.row])
     with np.errstate(invalid="ignore", divide="ignore"):
-        year_mean = np.bincount(totals.row[year_pick], weights=totals.qty[year_pick], minlength=n) / year_count
-        same_mean = np.bincount(totals.row[same_pick], weights=totals.qty[same_pick], minlength=n) / same_count
-        index = same_mean / year_mean
-    return np.where((year_mean > 0) & (same_count > 0) & np.isfinite(index), index, 1.0)
+        base = np.bincount(totals.row[base_pick], weights=totals.qty[base_pick], minlength=n) / kept.count(lo, days)
+    same_sum = np.bincount(totals.row[same_pick], weights=totals.qty[same_pick], minlength=n)
+    return shrunk_index(same_sum, base * counter.count(lo, lo + width), options.season_prior_units)

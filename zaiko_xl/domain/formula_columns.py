@@ -80,8 +80,9 @@ def all_empty(*cols: Col) -> np.ndarray:
 
 
 def safety_stock_column(demand_mean: Col, demand_std: Col, lead_time: Col, lead_time_std: Col, service_level: Col,
-                        review_days: Col, service_type: np.ndarray, lot: Col) -> tuple[np.ndarray, RowErrors]:
-    """ZAIKO_SAFETY_STOCK: SS per row (cycle or fill-rate target)."""
+                        review_days: Col, service_type: np.ndarray, lot: Col,
+                        moq: Col | None = None) -> tuple[np.ndarray, RowErrors]:
+    """ZAIKO_SAFETY_STOCK: SS per row (cycle or fill-rate target; the MOQ only matters for a fill rate)."""
     errors = RowErrors(len(demand_mean.values))
     frame = pd.DataFrame({
         "demand_mean": required(demand_mean, "demand_mean", errors),
@@ -90,7 +91,8 @@ def safety_stock_column(demand_mean: Col, demand_std: Col, lead_time: Col, lead_
         "lead_time_std": optional(lead_time_std, "lead_time_std", errors, 0.0),
         "service_level": optional(service_level, "service_level", errors, DEFAULT_SERVICE_LEVEL),
         "review_days": optional(review_days, "review_days", errors, 0.0),
-        "lot": optional(lot, "lot", errors, 0.0), "service_type": service_type})
+        "lot": optional(lot, "lot", errors, 0.0), "service_type": service_type,
+        "moq": optional(moq, "moq", errors, 0.0) if moq is not None else 0.0})
     plan, policy_errors = rp.plan_policy(frame)
     errors.merge(policy_errors)
     return plan["safety_stock"].to_numpy(), errors

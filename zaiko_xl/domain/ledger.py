@@ -79,3 +79,33 @@ def ledger_balances(ledger: pd.DataFrame, times: Sequence[datetime]) -> pd.DataF
                           columns=range(len(sorted_stamps)), fill_value=0).cumsum(axis=1)
     table.columns = sorted_stamps
     return table.iloc[:, np.argsort(order, kind="stable")].astype("int64")
+
+
+CARRIED_FORWARD = "繰越 / carried forward"
+
+
+def carry_forward(ledger: pd.DataFrame, since: datetime) -> pd.DataFrame:
+    """The same ledger, shorter: movements before ``since`` folded into one 棚卸調整 per SKU.
+
+    Each SKU with movements before ``since`` gets one 棚卸調整 row whose signed quantity is its
+    balance just before then (reference ``繰越 / carried forward``), dated at the SKU's last
+    movement before ``since``; movements at or after ``since`` are kept as they are. Balances at
+    or after that last movement do not change. Used to put a long ledger on a sheet (the demo's
+    two years of movements).
+
+    The row is not dated ``since`` itself: for a SKU that has not moved since, that would lie
+    after the warehouse's time for it (its last movement), and reconciliation would take the
+    whole balance for a movement the warehouse has not seen yet.
+    """
+    moment = pd.Timestamp(since)
+    before = (ledger["at"] < moment).to_numpy()
+    by_sku = ledger["sku"].to_numpy()[before]
+    opening = movement_deltas(ledger)[before].groupby(by_sku, sort=True).sum()
+    last = ledger["at"][before].groupby(by_sku, sort=True).max()
+    carried = pd.DataFrame({"sku": opening.index.astype(ledger["sku"].dtype), "kind": MovementKind.STOCKTAKE.value,
+                            "quantity": opening.to_numpy().astype("int64"), "at": last.to_numpy(),
+                            "reference": CARRIED_FORWARD})
+    kept = ledger[~before]
+    carried = carried.reindex(columns=ledger.columns)
+    carried["at"] = carried["at"].astype(ledger["at"].dtype)
+    return pd.concat([carried, kept], ignore_index=True)

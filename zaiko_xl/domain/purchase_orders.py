@@ -12,8 +12,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-PO_COLUMNS = ("po_number", "supplier", "supplier_name", "sku", "name", "jan", "quantity", "case_pack",
-              "unit_cost", "amount", "order_date", "expected_on", "note")
+from zaiko_xl.domain.reorder_layout import PURCHASE_ORDER_COLUMNS, field_names
+
+PO_COLUMNS = field_names(PURCHASE_ORDER_COLUMNS)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

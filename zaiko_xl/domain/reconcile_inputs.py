@@ -215,15 +215,20 @@ def _add_pending(w: _Work, inbound: pd.DataFrame, lines: dict[str, np.ndarray], 
     """Received per the WMS / orders but not booked in the ledger, up to the warehouse file's time.
 
     Such units are in the warehouse's ``on_hand``; those received after RMS's last update are
-    also physical movement RMS has not seen (added to ``moved_after_rms``).
+    also physical movement RMS has not seen (added to ``moved_after_rms``). Receipts and returns
+    at or before the SKU's last 棚卸調整 are not pending: a stocktake sets the ledger to the count
+    (and a balance carried forward, ``ledger.carry_forward``, holds every booking before it).
     """
     wh_t, rms_t = np.minimum(w.cols["wh_updated_at"], w.t), w.cols["rms_updated"]
+    counted = np.full(w.n, _NAT)
+    stocktake = led["kind"] == _KIND_ID[MovementKind.STOCKTAKE.value]
+    np.maximum.at(counted.view(np.int64), led["pos"][stocktake], led["at"][stocktake].view(np.int64))
     books = {"pos": led["ref_pos"], "kind": _KIND_LABELS[led["ref_kind"]], "reference": led["reference"],
              "quantity": np.abs(led["ref_delta"]), "at": led["ref_at"]}
     back = unbooked_returns(lines, books, w.n)
     for col, (pos, at, qty) in (("pending_inbound", _unbooked_inbound(w, inbound, led)),
                                 ("pending_returns", back[_RETURNED]), ("pending_cancels", back[_CANCELLED])):
-        keep = at <= wh_t[pos]
+        keep = (at <= wh_t[pos]) & ~(at <= counted[pos])
         pos, at, qty = pos[keep], at[keep], qty[keep]
         w.cols[col] = w.total(pos, qty)
         late = at > rms_t[pos]

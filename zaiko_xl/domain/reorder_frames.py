@@ -8,6 +8,7 @@ the data contracts. Optional columns may be missing; missing frames are ``None``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -52,6 +53,8 @@ class ReorderInputs:
         supplier_closures: ``supplier``, ``start``, ``end`` (inclusive), ``label`` (年末年始, お盆).
         assignments: per-SKU supplier and overrides (``alt_supplier``, ``moq``, ``case_pack``).
         exclusions: days to drop from one SKU's statistics (``sku``, ``date``; ``sku`` "" = all).
+        history_start: the first day the order history covers (None: as far back as needed);
+            the statistics never count the days before it as days without sales.
     """
 
     items: pd.DataFrame
@@ -63,6 +66,7 @@ class ReorderInputs:
     supplier_closures: pd.DataFrame | None = None
     assignments: pd.DataFrame | None = None
     exclusions: pd.DataFrame | None = None
+    history_start: date | None = None
 
     def frame(self, name: str) -> pd.DataFrame | None:
         """The named frame with its optional columns filled in (None when not given)."""

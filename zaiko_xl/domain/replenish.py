@@ -9,7 +9,8 @@ Conventions, fixed by ``reference/replenishment.md``:
 - periodic (R > 0): SS = max(0, z·√((R+L)·σ² + d²·σ_L²)); S = d·(R+L) + SS; no ROP (NaN);
   order max(0, S − IP) at every review;
 - z = Φ⁻¹(α) for a cycle target, α = p/(p+h) for a cost target, and for a fill rate β the k
-  that solves G(k) = Q(1 − β)/σ_X (Q = the lot, or d·R in periodic review);
+  that solves G(k) = Q(1 − β)/σ_X (Q = the lot, or d·R in periodic review, but at least the
+  MOQ: the units one replenishment really brings, ``cycle_quantity``);
 - rounding: a raw quantity ≤ 1e-9 is 0 (an MOQ never forces an order); otherwise
   max(raw, MOQ) rounded up to a multiple of the case pack (1e-9 slack). SS, ROP and S stay
   unrounded floats.
@@ -131,6 +132,13 @@ def lot_sizes(kind: str, demand_mean, *, order_cost=0.0, holding_cost_per_year=0
     raise ValueError(f"unknown lot kind {kind!r}")
 
 
+def cycle_quantity(demand_mean, review_days=0.0, lot=0.0, moq=0.0) -> np.ndarray:
+    """Units one replenishment brings, for a fill-rate target: the lot Q (continuous) or d·R
+    (periodic), but never less than the MOQ (a smaller order is never placed)."""
+    d, r, q, m = (np.asarray(v, dtype=float) for v in (demand_mean, review_days, lot, moq))
+    return np.fmax(np.where(r > 0, d * r, q), m)
+
+
 def newsvendor_level(mean, std, alpha) -> np.ndarray:
     """Single-period order-up-to level S = μ + z_α·σ (reported unclamped, no lead time)."""
     return np.asarray(mean, dtype=float) + z_for_service_level(alpha) * np.asarray(std, dtype=float)
@@ -211,8 +219,7 @@ def _service_factor(col: dict[str, np.ndarray], service_type: np.ndarray, sigma_
     factor = z_for_service_level(alpha)
     fill = service_type == "fill_rate"
     if fill.any():
-        periodic = col["review_days"] > 0
-        lot = np.where(periodic, col["demand_mean"] * col["review_days"], col["lot"])
+        lot = cycle_quantity(col["demand_mean"], col["review_days"], col["lot"], col["moq"])
         errors.flag(fill & (sigma_x > 0) & ~(lot > 0), "E267", "lot")
         factor = np.where(fill, k_for_fill_rate(level, lot, sigma_x), factor)
     return alpha, factor

@@ -53,6 +53,14 @@ def _not_built(ctx: typer.Context, command: str) -> None:
         raise NotBuiltYet(command=command)
 
 
+def _parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"日付は YYYY-MM-DD で指定してください / use YYYY-MM-DD: {text}",
+                                 param_hint=option) from None
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"zaiko-xl {__version__}")
@@ -191,7 +199,7 @@ def reorder(
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        source, sink = bootstrap.build_reorder(settings, workbook)
+        source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, workbook), workbook)
         result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
                                       as_of.date() if as_of else date.today())
         render_reorder(result, written, stdout_console())
@@ -206,23 +214,72 @@ def push(
     resume: Annotated[bool, typer.Option("--resume", help="中断した反映を再開 / resume an interrupted push")] = False,
 ) -> None:
     """確定在庫を RMS へ反映 / push confirmed stock to RMS."""
-    _not_built(ctx, "push")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services import push as push_service
+    from zaiko_xl.services.push_workbook import push_workbook
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        deps, options = bootstrap.build_push_deps(settings), bootstrap.push_options(settings, confirmed=yes)
+        if resume:
+            result = push_service.resume(deps, options)
+            out.render_resume(console, result)
+        else:
+            done = push_workbook(bootstrap.workbook_file(settings, workbook), deps, options, source=workbook.name,
+                                 dry_run=dry_run, confirm=out.terminal_confirm(console))
+            out.render_workbook_push(console, done, dry_run=dry_run)
+            result = done.result
+        if result is not None:
+            push_service.raise_for_outcome(result)
 
 
 @app.command()
-def rollback(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")]) -> None:
+def rollback(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="反映の実行 ID / the push run ID")],
+    yes: Annotated[bool, typer.Option("--yes", help="確認なしで送信 (上限内) / send without asking (within hard limits)")] = False,
+) -> None:
     """反映前の RMS の値に戻す / restore the RMS values a journaled push replaced."""
-    _not_built(ctx, "rollback")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services import push as push_service
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx))
+        deps = bootstrap.build_push_deps(settings)
+        result = push_service.rollback(run_id, deps, bootstrap.push_options(settings, confirmed=yes),
+                                       confirm=out.terminal_confirm(console),
+                                       journal_name=str(settings.resolve(settings.journal.path)))
+        out.render_result(console, result)
+        push_service.raise_for_outcome(result)
 
 
 @app.command()
 def sync(
     ctx: typer.Context,
-    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 / run one cycle")] = False,
-    interval: Annotated[int | None, typer.Option("--interval", help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+    once: Annotated[bool, typer.Option("--once", help="1 回だけ実行 (既定) / run one cycle (the default)")] = False,
+    interval: Annotated[int | None, typer.Option("--interval", min=5, help="繰り返し間隔(秒) / loop interval in seconds")] = None,
+    workbook: Annotated[Path | None, typer.Option("--workbook", "-w", help="商品マスタのブック / workbook with the item master")] = None,
+    full: Annotated[bool, typer.Option("--full", help="全 SKU の RMS 在庫を読み直す / read every SKU's RMS stock")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="要確認の安全装置を越えて送信 (上限内) / pass soft guards (within hard limits)")] = False,
 ) -> None:
     """無人同期: 倉庫+受注 -> RMS (安全装置付き) / unattended sync with all guards."""
-    _not_built(ctx, "sync")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.services.sync import run_sync
+
+    console = stdout_console()
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        ports, deps, options = bootstrap.build_sync(settings, workbook)
+        run_sync(ports, deps, options, loop_s=None if once else interval, full=full, yes=yes,
+                 report=lambda r: out.render_sync_cycle(console, r))
 
 
 @app.command()
@@ -230,9 +287,37 @@ def kpi(
     ctx: typer.Context,
     workbook: WorkbookOpt,
     as_json: Annotated[bool, typer.Option("--json", help="JSON で出力 / print JSON")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="HTML レポートの出力先 / write the HTML report")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="グラフ付き KPI ブックの出力先 / write a KPI workbook")] = None,
+    mail: Annotated[bool, typer.Option("--mail", help="レポートをメール送信 / e-mail the report")] = False,
+    notify_: Annotated[bool, typer.Option("--notify", help="基準を超えた KPI を通知 / notify KPIs over thresholds")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="この日の前日までを集計 (YYYY-MM-DD) / report up to the day before")] = None,
 ) -> None:
     """KPI を計算して表示 / compute and show the KPIs."""
-    _not_built(ctx, "kpi")
+    import json
+
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.ops_views import render_kpi, render_outcome
+    from zaiko_xl.services.kpi import compute_kpi_report, publish_kpi_report
+
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        store = bootstrap.build_kpi_store(settings)
+        today = _parse_date(as_of, "--as-of") if as_of else bootstrap.jst_now().date()
+        result = compute_kpi_report(store, bootstrap.kpi_options(settings, today), store)
+        published = publish_kpi_report(result, files=bootstrap.build_kpi_files(), html_path=html, xlsx_path=xlsx,
+                                       mailer=bootstrap.build_mailer(settings), mail=mail,
+                                       alerts=bootstrap.kpi_alerts(settings) if notify_ else None)
+        console = stdout_console()
+        if as_json:
+            typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
+            return
+        render_kpi(result, console)
+        for path in published.files:
+            console.print(f"{path} を作成しました。/ Wrote {path}.", markup=False)
+        if published.notified is not None:
+            render_outcome(published.notified, console)
 
 
 @app.command("export-rms-csv")
@@ -253,9 +338,28 @@ def export_rms_csv(
 
 
 @app.command()
-def doctor(ctx: typer.Context) -> None:
+def doctor(
+    ctx: typer.Context,
+    workbook: Annotated[Path | None, typer.Option("--workbook", "-w", help="点検するブック / the workbook to check")] = None,
+    notify_: Annotated[bool, typer.Option("--notify", help="期限切れ・停止・失敗を通知 / notify expiry, stalls, failures")] = False,
+) -> None:
     """設定・資格情報・ライセンス期限・接続を点検 / check configuration, credentials, license, reachability."""
-    _not_built(ctx, "doctor")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.ops_views import render_checks, render_outcome
+    from zaiko_xl.errors import DoctorFailed
+    from zaiko_xl.services.doctor import run_doctor
+    from zaiko_xl.services.notify import notify_health
+
+    with cli_errors(_globals(ctx).debug):
+        now, config_file, console = bootstrap.jst_now(), _config_path(ctx, workbook), stdout_console()
+        results = run_doctor(bootstrap.doctor_inputs(config_file, workbook, today=now.date(), now=now))
+        render_checks(results, console)
+        if notify_ and results[0].status == "ok":
+            render_outcome(notify_health(bootstrap.health_alerts(load_settings(config_file), now=now)), console)
+        failed = [r.key for r in results if r.status == "fail"]
+        if failed:
+            raise DoctorFailed(failed=len(failed), total=len(results), names=", ".join(failed))
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 WORKBOOK_NAME = "zaiko.xlsm"
 CONFIG_NAME = "zaiko.toml"
+DEMO_HISTORY_DAYS = 400  # reorder needs a year of history (seasonality) from the 受注 sheet
 SHOP_FOLDER = "shop"
 
 
@@ -43,6 +44,7 @@ class DemoRun:
     resources: ExitStack = field(default_factory=ExitStack)  # closed when the demo ends (the sandbox)
     sandbox_url: str | None = None
     credentials: dict[str, str] = field(default_factory=dict)
+    console: Any = None  # steps that print as they go (the RMS pull)
 
 
 def _generate(run: DemoRun) -> None:
@@ -97,7 +99,7 @@ def _write_workbook(run: DemoRun) -> None:
     sheets, ledger_in_sheet = user_sheets(run.shop)
     set_aside(run.out / WORKBOOK_NAME)  # a demo run again into the same folder starts a new workbook
     run.workbook = create_workbook(bootstrap.template_path(), run.out / WORKBOOK_NAME, sheets)
-    (run.out / CONFIG_NAME).write_text(config_text(run.skus, run.seed, ledger_in_sheet=ledger_in_sheet),
+    (run.out / CONFIG_NAME).write_text(config_text(run.skus, run.seed, ledger_in_sheet=ledger_in_sheet, history_days=DEMO_HISTORY_DAYS),
                                        encoding="utf-8")
     ledger = "シート「社内台帳」/ sheet 社内台帳" if ledger_in_sheet else f"{SHOP_FOLDER}/ledger.csv"
     run.summary += [("ブック / workbook", str(run.workbook)), ("台帳 / ledger", ledger),
@@ -105,12 +107,14 @@ def _write_workbook(run: DemoRun) -> None:
 
 
 def _start_sandbox(run: DemoRun) -> None:
+    from zaiko_xl.entrypoints.demo_setup import DEMO_RATE
     from zaiko_xl.sandbox.config import SandboxConfig
     from zaiko_xl.sandbox.seed import from_sample_shop, seed_state
     from zaiko_xl.sandbox.server import SandboxServer
     from zaiko_xl.sandbox.state import SandboxState
 
     config = SandboxConfig(orders_per_s=0.5)
+    config.rates = dict.fromkeys(config.rates, DEMO_RATE)
     state = seed_state(SandboxState(config), *from_sample_shop(run.shop))
     server = run.resources.enter_context(SandboxServer(state, seed=run.seed))
     run.sandbox_url = server.base_url
@@ -140,7 +144,52 @@ def _pull(run: DemoRun) -> None:
     ]
 
 
+def _reorder(run: DemoRun) -> None:
+    """発注計算: 発注 and 発注書 into the demo workbook, one CP932 CSV per purchase order beside it."""
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.services.reorder import run_reorder
+
+    settings = load_settings(run.out / "zaiko.toml")
+    source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, run.workbook), run.workbook)
+    result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
+                                  run.as_of.date())
+    run.facts["reorder"] = result
+    summary = result.summary()
+    orders = summary["suppliers"]
+    per_supplier = ", ".join(f"{row['supplier']} {row['lines']:,}" for row in orders)  # type: ignore[union-attr]
+    amount = sum(row["amount"] for row in orders)  # type: ignore[union-attr]
+    run.summary += [
+        ("発注する SKU / SKUs to order", f"{summary['to_order']:,} / {summary['skus']:,} (問題 problems {summary['problems']})"),
+        ("発注書 (仕入先: 行) / POs (supplier: lines)", f"{len(orders)}: {per_supplier}"),
+        ("発注金額 / total amount", f"{amount:,.0f} 円"),
+        ("発注書CSV / PO files", f"{len(written) - 1} → {Path(written[-1]).parent if len(written) > 1 else '-'}"),
+    ]
+
+
 Step = Callable[[DemoRun], None]
+def _pull_rms(run: DemoRun) -> None:
+    """Start the local RMS sandbox (seeded, RMS's rate limits, a shopper) and pull stock and orders."""
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.rms_output import render_pull
+    from zaiko_xl.sandbox.config import SandboxConfig
+    from zaiko_xl.sandbox.seed import build_state
+    from zaiko_xl.sandbox.server import SandboxServer
+    from zaiko_xl.services.pull import pull_rms
+
+    config = SandboxConfig(orders_per_s=0.5)
+    with SandboxServer(build_state(config, skus=run.skus, seed=run.seed), seed=run.seed) as sandbox:
+        run.console.print(f"RMS サンドボックス / RMS sandbox: {sandbox.base_url} (SKU {run.skus}, seed {run.seed})")
+        settings = load_settings(run.out / "zaiko.toml", rms={
+            "base_url": sandbox.base_url, "service_secret": config.service_secret, "license_key": config.license_key})
+        with bootstrap.build_rms_client(settings) as rms:
+            result = pull_rms(inventory=rms, orders=rms, license=rms, sink=bootstrap.build_pull_sink(
+                run.out / "zaiko.xlsm"), now=bootstrap.jst_now(), lookback_days=settings.orders.lookback_days,
+                warn_days=settings.rms.license_warn_days)
+    render_pull(result, run.console)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
     ("差異を仕込む / plant discrepancies", plant_discrepancies),
@@ -150,6 +199,7 @@ STEPS: list[tuple[str, Step]] = [
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
     ("差異チェック / reconcile", reconcile_workbook),
+    ("発注計算 / reorder", _reorder),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,20 +15,28 @@ if TYPE_CHECKING:
     from zaiko_xl.sample_shop import SampleShop
 
 
+LEDGER_SHEET_DAYS = 120  # movements kept row by row on the demo's 社内台帳 sheet
+
+
 def user_sheets(shop: SampleShop) -> tuple[dict[str, pd.DataFrame], bool]:
     """The shop's own sheets (商品マスタ, 対応表, セット構成, 仕入先, 社内台帳) and whether the ledger fits its sheet.
 
-    A ledger longer than the sheet holds stays in ``shop/ledger.csv`` (zaiko.toml then names the file).
+    The sheet gets the last ``LEDGER_SHEET_DAYS`` of movements, older ones carried forward as one
+    棚卸調整 row per SKU (balances unchanged), as a shop would start its ledger sheet. A ledger
+    still longer than the sheet holds stays in ``shop/ledger.csv`` (zaiko.toml then names the file).
     """
+    from zaiko_xl.domain.ledger import carry_forward
+
     sheets = {
         "items": shop.items,
         "mapping": shop.mapping,
         "bom": shop.bom.merge(shop.set_rules, on="set_sku", how="left"),  # the set rule on every row of the set
         "suppliers": shop.suppliers,
     }
-    fits = len(shop.ledger) <= LEDGER.max_rows
+    ledger = carry_forward(shop.ledger, shop.as_of - timedelta(days=LEDGER_SHEET_DAYS))
+    fits = len(ledger) <= LEDGER.max_rows
     if fits:
-        sheets["ledger"] = shop.ledger
+        sheets["ledger"] = ledger
     return sheets, fits
 
 
@@ -42,9 +50,16 @@ def set_aside(workbook: Path) -> Path | None:
     return target
 
 
-def config_text(skus: int, seed: int, *, ledger_in_sheet: bool) -> str:
+DEMO_RATE = 50  # requests per second the demo's own sandbox allows (RMS itself: 5 / 1 / 1)
+
+
+def config_text(skus: int, seed: int, *, ledger_in_sheet: bool, history_days: int | None = None) -> str:
     """The demo's zaiko.toml: the shop's files and the local RMS sandbox (credentials come from the environment)."""
     ledger = 'sheet = "社内台帳"' if ledger_in_sheet else 'file = "shop/ledger.csv"'
+    history = "" if history_days is None else (
+        "# 発注計算は受注シートの履歴を使います: 季節性のために 1 年以上、出荷済みも含めて取り込みます。\n"
+        "# Reorder reads its history from the 受注 sheet: pull a year and more, shipped lines included.\n"
+        f"lookback_days = {history_days}\ninclude_shipped = true\n")
     return f"""# zaiko-xl デモの設定 (zaiko-xl demo が作成) / settings of the zaiko-xl demo
 # 同じ店舗の RMS サンドボックス / the same shop's RMS sandbox: zaiko-xl sandbox --skus {skus} --seed {seed}
 # 資格情報は sandbox が表示する ZAIKO_RMS_SERVICE_SECRET / ZAIKO_RMS_LICENSE_KEY を環境変数に設定します。
@@ -52,6 +67,11 @@ def config_text(skus: int, seed: int, *, ledger_in_sheet: bool) -> str:
 
 [rms]
 base_url = "http://127.0.0.1:8765"
+# デモのサンドボックスは本物の RMS より速く応答します (本番では既定値 5/1/1 のまま)。
+# The demo's sandbox answers faster than RMS; keep the defaults (5/1/1) against the real RMS.
+rate_get_per_s = {DEMO_RATE}
+rate_write_per_s = {DEMO_RATE}
+rate_order_per_s = {DEMO_RATE}
 
 [workbook]
 path = "zaiko.xlsm"
@@ -65,7 +85,7 @@ preset = "generic"
 
 [orders]
 other_channel_files = ["shop/other_channel_orders.csv"]
-
+{history}
 [inbound]
 file = "shop/inbound.csv"
 

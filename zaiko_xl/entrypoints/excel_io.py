@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from zaiko_xl.adapters.columns import DASHBOARD, Sheet, sheet
-from zaiko_xl.adapters.sheet_frames import excel_rows, frame_from_rows, resolve_update, with_hand_edits
+from zaiko_xl.adapters.sheet_frames import array_formulas, excel_rows, frame_from_rows, resolve_update, with_hand_edits
 from zaiko_xl.config import CONFIG_FILE_NAME, Settings, load_settings
 from zaiko_xl.errors import SheetMissing, ZaikoError
 from zaiko_xl.ports import SheetUpdate
@@ -99,6 +99,8 @@ class XlwingsWorkbook:
         values = excel_rows(spec, rows)
         for start in range(0, len(values), WRITE_CHUNK_ROWS):
             sht.range((first + start, 1)).value = values[start:start + WRITE_CHUNK_ROWS]
+        for ref, formula in array_formulas(spec, len(values)):  # one ZAIKO_ call per column
+            sht.range(ref).formula_array = formula
 
 
 @contextmanager

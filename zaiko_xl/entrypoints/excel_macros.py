@@ -9,6 +9,8 @@ here runs on Linux (xlwings needs Excel); tests check that every macro names a f
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 
 import xlwings as xw
 
@@ -40,9 +42,15 @@ def reconcile_button() -> None:
 
 
 def reorder_button() -> None:
-    """発注計算: replenishment (live UDF formulas) and purchase-order drafts."""
+    """発注計算: replenishment (live UDF formulas) and purchase-order drafts (the service of `zaiko-xl reorder`)."""
+    from zaiko_xl import bootstrap
+    from zaiko_xl.services.reorder import run_reorder
+
     with excel_run(xw.Book.caller(), "発注計算") as run:
-        run.done(services.reorder(run.workbook, run.progress).render())
+        source, sink = bootstrap.build_reorder(run.settings, run.workbook, Path(run.book.fullname))
+        result, _ = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(run.settings),
+                                date.today())
+        run.done(services.reorder_summary(result).render())
 
 
 def push_button() -> None:

@@ -76,15 +76,16 @@ def ZAIKO_SELLABLE(on_hand: float, open_allocations: float, buffer: float = 0) -
 @xw.arg("review_days", ndim=2)
 @xw.arg("service_type", ndim=2)
 @xw.arg("lot", ndim=2)
+@xw.arg("moq", ndim=2)
 def ZAIKO_SAFETY_STOCK(demand_mean: Any, demand_std: Any, lead_time: Any, lead_time_std: Any = None,
                        service_level: Any = None, review_days: Any = None, service_type: Any = None,
-                       lot: Any = None) -> Any:
-    """安全在庫 SS=max(0,z·√((L+R)σ²+d²σL²))。 / R=0連続/R>0定期、種類 cycle/fill_rate。Safety stock per row: d,σ per day, L,σL days, service level, review days R, cycle or fill_rate (needs lot or R)."""
-    a = uc.Args(demand_mean, demand_std, lead_time, lead_time_std, service_level, review_days, service_type, lot)
+                       lot: Any = None, moq: Any = None) -> Any:
+    """安全在庫 SS=max(0,z·√((L+R)σ²+d²σL²))。R=0連続/R>0定期、cycle/fill_rate。 / Safety stock per row: d,σ per day, L,σL days, target, review R, cycle or fill_rate (cycle qty: lot or d·R, at least MOQ)."""
+    a = uc.Args(demand_mean, demand_std, lead_time, lead_time_std, service_level, review_days, service_type, lot, moq)
     if a.mismatch:
         return a.mismatch_result()
     cols = [a.number(i) for i in range(6)]
-    values, errors = fc.safety_stock_column(*cols, a.text(6), a.number(7))
+    values, errors = fc.safety_stock_column(*cols, a.text(6), a.number(7), a.number(8))
     return a.shaped(fc.shown_values(values, errors, fc.all_empty(*cols[:3])))
 
 

@@ -15,19 +15,18 @@ from typing import Any
 
 import pandas as pd
 
-from zaiko_xl.domain.ledger import movement_deltas
-from zaiko_xl.domain.model import MovementKind, OrderStatus
+from zaiko_xl.domain.ledger import carry_forward
+from zaiko_xl.domain.model import OrderStatus
 
-CARRIED = "繰越"  # the reference of a balance brought forward
 DEFAULT_DAYS = 60
 
 
 def recent_window(shop: Any, days: int = DEFAULT_DAYS) -> Any:
     """The shop's frames as its workbook would hold the last ``days`` days (a new shop; ``shop`` is unchanged).
 
-    - ledger: one ``棚卸調整`` row per SKU carrying the balance of every movement before the
-      cut (reference ``繰越``, at the SKU's last movement before the cut, so that it never
-      lies after the warehouse row's time), then every movement at or after the cut;
+    - ledger: ``domain.ledger.carry_forward``: one ``棚卸調整`` row per SKU carrying the balance
+      of every movement before the cut (at the SKU's last movement before it), then every
+      movement at or after the cut;
     - orders: lines ordered at or after the cut, and older lines still unshipped;
     - inbound: rows still pending or received at or after the cut.
 
@@ -36,13 +35,8 @@ def recent_window(shop: Any, days: int = DEFAULT_DAYS) -> Any:
         days: the window.
     """
     cut = pd.Timestamp(shop.as_of) - timedelta(days=days)
-    ledger, orders, inbound = shop.ledger, shop.orders, shop.inbound
-    before = ledger[ledger["at"] < cut]
-    signed = movement_deltas(before)
-    carried = pd.DataFrame({"quantity": signed.groupby(before["sku"]).sum(), "at": before.groupby("sku")["at"].max()})
-    carried = carried.reset_index().assign(kind=MovementKind.STOCKTAKE.value, reference=CARRIED)
-    window = pd.concat([carried[list(ledger.columns)].astype(ledger.dtypes.to_dict()), ledger[ledger["at"] >= cut]],
-                       ignore_index=True).sort_values("at", kind="stable", ignore_index=True)
+    orders, inbound = shop.orders, shop.inbound
+    window = carry_forward(shop.ledger, cut.to_pydatetime()).sort_values("at", kind="stable", ignore_index=True)
     recent_orders = orders[(orders["ordered_at"] >= cut) | (orders["status"] == OrderStatus.UNSHIPPED.value)]
     recent_inbound = inbound[inbound["received_at"].isna() | (inbound["received_at"] >= cut)]
     return dataclasses.replace(shop, ledger=window, orders=recent_orders.reset_index(drop=True),

@@ -27,7 +27,13 @@ from zaiko_xl.domain.service_level import abc_tiers, tier_service_levels
 from zaiko_xl.domain.suppliers import assign_suppliers, supplier_notes, use_alternative
 from zaiko_xl.errors import ReorderInputError
 from zaiko_xl.ports import HolidaySource, ReorderSink, ReorderSource
-from zaiko_xl.services.reorder_sheet import purchase_order_sheet, purchase_order_tables, reorder_sheet
+from zaiko_xl.services.reorder_sheet import (
+    PO_SHEET,
+    REORDER_SHEET,
+    purchase_order_rows,
+    purchase_order_tables,
+    reorder_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class ReorderParams:
     """The rules of the plan (built from ``[reorder]`` and ``[sale]`` settings by the entry point)."""
 
     review_days: int = 7  # R; 0 = continuous review
-    service_type: str = "cycle"  # cycle | fill_rate | cost
+    service_type: str = "fill_rate"  # fill_rate | cycle | cost
     service_level: float = 0.95  # target of tiers not in tier_levels
     tier_levels: dict[str, float] = field(default_factory=lambda: {"A": 0.98, "B": 0.95, "C": 0.90})
     tier_cutoffs: tuple[float, float] = (0.8, 0.95)
@@ -72,11 +78,14 @@ class ReorderResult:
 
 def run_reorder(source: ReorderSource, holidays: HolidaySource, sink: ReorderSink, params: ReorderParams,
                 as_of: date) -> tuple[ReorderResult, list[str]]:
-    """Read the inputs, plan, write the sheets and one CSV per purchase order; returns what was written."""
+    """Read the inputs, plan, write the 発注 and 発注書 sheets and one CSV per purchase order.
+
+    The CLI (``zaiko-xl reorder``) and the 発注計算 button both call this. Returns the result and
+    what was written.
+    """
     result = plan_reorder(source.load(), params, holidays, as_of)
-    written = sink.write_sheets([reorder_sheet(result.plan), purchase_order_sheet(result.drafts)])
-    written += [sink.write_purchase_order(name, table) for name, table in purchase_order_tables(result.drafts)]
-    return result, written
+    sheets = {REORDER_SHEET: reorder_rows(result.plan), PO_SHEET: purchase_order_rows(result.drafts)}
+    return result, sink.write(sheets, purchase_order_tables(result.drafts))
 
 
 def plan_reorder(inputs: ReorderInputs, params: ReorderParams, holidays: HolidaySource, as_of: date) -> ReorderResult:
@@ -88,7 +97,7 @@ def plan_reorder(inputs: ReorderInputs, params: ReorderParams, holidays: Holiday
     terms = assign_suppliers(stocked.assign(sku=skus), inputs.frame("assignments"))
     position = stock_position(skus, inputs.frame("stock"), inputs.frame("orders"), inputs.frame("inbound"),
                               inputs.frame("bom"))
-    days = max(params.demand.annual_days, YEAR_DAYS if params.demand.seasonality else 0)
+    days = _history_days(params, inputs.history_start, as_of)
     totals, first_day = daily_totals(inputs.frame("orders"), inputs.frame("bom"), skus, as_of, days)
     lead = _supplier_lead_times(suppliers, inputs.frame("supplier_closures"), holidays, params, as_of)
     rough_d = totals.row_sums(days - params.demand.recent_days) / params.demand.recent_days
@@ -107,6 +116,15 @@ def plan_reorder(inputs: ReorderInputs, params: ReorderParams, holidays: Holiday
                          **{c: position[c].to_numpy() for c in position.columns})
     plan = _policy(frame, params, errors)
     return ReorderResult(as_of, plan, purchase_order_drafts(plan, as_of), _problems(plan, errors))
+
+
+def _history_days(params: ReorderParams, history_start: date | None, as_of: date) -> int:
+    """Days of history the statistics use: the windows' need, but never before the history starts
+    (days before the first pulled order are unknown, not days without sales)."""
+    days = max(params.demand.annual_days, YEAR_DAYS if params.demand.seasonality else 0)
+    if history_start is None:
+        return days
+    return max(1, min(days, (as_of - history_start).days))
 
 
 def _supplier_lead_times(suppliers: pd.DataFrame, closures: pd.DataFrame | None, holidays: HolidaySource,
@@ -130,8 +148,19 @@ def _supplier_lead_times(suppliers: pd.DataFrame, closures: pd.DataFrame | None,
     return pd.DataFrame({"bdays": bdays, "days": np.where(given, fixed, with_closures.days),
                          "usual_days": np.where(given, fixed, usual.days), "arrival": arrival,
                          "error": np.where(given, "", with_closures.errors.code),
-                         "labels": [", ".join(sorted({p.label for p in periods.get(c, []) if p.label})) for c in codes]},
+                         "labels": _labels_until(periods, codes, as_of, with_closures.arrival)},
                         index=pd.Index(codes, name="supplier"))
+
+
+def _labels_until(periods: dict[str, list[ClosedPeriod]], codes: np.ndarray, as_of: date,
+                  arrival: np.ndarray) -> list[str]:
+    """Per supplier, the names of its closed periods between the order date and the delivery."""
+    out = []
+    for code, last in zip(codes, arrival, strict=True):
+        end = as_of if np.isnat(last) else pd.Timestamp(last).date()
+        out.append(", ".join(sorted({p.label for p in periods.get(code, []) if p.label and p.end >= as_of
+                                     and p.start <= end})))
+    return out
 
 
 def _choose_suppliers(terms: pd.DataFrame, suppliers: pd.DataFrame, lead: pd.DataFrame, position: pd.DataFrame,

@@ -18,6 +18,7 @@ from zaiko_xl.errors import NotBuiltYet
 from zaiko_xl.ports import ComparisonSheet, Progress, PullJournal, ReconcileHistory, ReconcileSources, Workbook
 from zaiko_xl.services.pull import PullOptions, PullSources, pull_workbook
 from zaiko_xl.services.reconcile import reconcile as reconcile_service
+from zaiko_xl.services.reorder import ReorderResult
 
 RECONCILE_LABEL = "差異チェック / reconcile"
 
@@ -75,9 +76,15 @@ def reconcile(sources: ReconcileSources, sheet: ComparisonSheet, history: Reconc
         f"{s.edited:,} hand edits kept")
 
 
-def reorder(workbook: Workbook, progress: Progress) -> RunSummary:
-    """発注計算: the replenishment sheet and purchase-order drafts."""
-    raise NotBuiltYet(command="発注計算 / reorder")
+def reorder_summary(result: ReorderResult) -> RunSummary:
+    """発注計算 (``services.reorder.run_reorder``, the service the CLI calls too): what the button reports."""
+    summary = result.summary()
+    orders = summary["suppliers"]
+    amount = sum(row["amount"] for row in orders)  # type: ignore[union-attr]
+    return RunSummary(
+        f"発注 {summary['to_order']} SKU、発注書 {len(orders)} 件 (合計 {amount:,.0f} 円)、問題 {summary['problems']} 件",
+        f"{summary['to_order']} SKUs to order, {len(orders)} purchase orders ({amount:,.0f} yen), "
+        f"{summary['problems']} problems")
 
 
 def plan_push(workbook: Workbook, progress: Progress) -> PushPlanSummary:

@@ -1,0 +1,195 @@
+"""Push and sync benchmarks against the sandbox with RMS's rate limits on (issue 8).
+
+* ``push.full_100k``: 100,000 SKUs that all change, pushed RELATIVE in 250 bulk-upserts;
+  the bound is 250 requests at 1/s, the target 1.1x that (275 s).
+* ``push.delta_sync_1k_of_100k``: after a full sync of 100,000 SKUs, 1,000 change in the
+  warehouse file; ``zaiko-xl sync --once`` is timed end to end as a process (start-up,
+  workbook and file reads, RMS orders, 1,000 RMS reads, 3 bulk-upserts, journal).
+* ``push.warehouse_to_rms_latency``: ``zaiko-xl sync --interval 30`` runs; warehouse changes
+  made at random moments are watched for on RMS; the worst latency is reported.
+* ``push.reliability_10k``: 10,000 SKUs, the shopper at 10 orders/s, 20% injected faults,
+  the push process killed (-9) at a random moment, then ``--resume``; the sandbox audit
+  counts oversold units, lost, doubled and mismatched updates (a new seed each run).
+
+Set-up (sandbox, files, workbook) is never timed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.registry import Metrics, case
+
+ROOT = Path(__file__).parent.parent.parent
+REAL = {"retry_after_s": 1, "hang_s": 3.0}  # RMS's rate limits (the sandbox defaults); timeouts hold 3 s
+
+
+def _settings(sandbox, folder: Path, **push):
+    from zaiko_xl.config import load_settings
+
+    return load_settings(folder / "zaiko.toml" if (folder / "zaiko.toml").exists() else None,
+                         rms={"base_url": sandbox.base_url, "service_secret": sandbox.service_secret,
+                              "license_key": sandbox.license_key, "timeout_s": 2.0, "settle_s": 0.0},
+                         journal={"path": str(folder / "zaiko-journal.sqlite")},
+                         push={"hard_max_zero_share": 1, "hard_max_total_change_share": 1, "max_zero_share": 1,
+                               "max_total_change_share": 1, "hard_max_sku_change": 99_999, **push})
+
+
+@case("push.full_100k", repeat=1, target="<= 275 s (1.1 x 250 bulk-upserts at 1/s)")
+def full_push_100k() -> Metrics:
+    from tests.push_reliability import build_shop
+    from tests.sandbox_server import running_sandbox
+    from zaiko_xl.bootstrap import build_push_deps, jst_now, push_options
+    from zaiko_xl.domain.push_plan import plan_from_confirmed
+    from zaiko_xl.domain.push_run import RunKind
+    from zaiko_xl.services import push as push_service
+    from zaiko_xl.services.push import PlanContext
+
+    shop = build_shop(100_000, seed=1, new_share=0)
+    for key, before in shop.before.items():  # every SKU changes
+        if before == shop.target[key]:
+            shop.before[key] = before + 1
+    with running_sandbox(skus=5, fast=False, **REAL) as sandbox, tempfile.TemporaryDirectory() as tmp:
+        state = sandbox.server.state
+        with state.lock:
+            state.clear()
+            state.set_stock([(m, v, q) for (m, v), q in shop.before.items()])
+        settings = _settings(sandbox, Path(tmp))
+        plan = plan_from_confirmed(shop.rows())
+        context = PlanContext(RunKind.PUSH, "bench", jst_now(), len(plan), int(plan["before"].sum()))
+        started = time.perf_counter()
+        result = push_service.send(plan, context, build_push_deps(settings), push_options(settings, confirmed=True))
+        seconds = time.perf_counter() - started
+        stock = sandbox.stock()
+    wrong = sum(1 for k, t in shop.target.items() if stock.get(k) != t)
+    return {"seconds": seconds, "skus": len(plan), "requests": result.requests, "bound_s": 250,
+            "ratio_to_bound": round(seconds / 250, 3), "state": result.state.value, "wrong_skus": wrong}
+
+
+@case("push.delta_sync_1k_of_100k", repeat=1, target="<= 10 s end to end")
+def delta_sync() -> Metrics:
+    from tests.push_workbook_setup import template
+    from tests.sandbox_server import running_sandbox
+    from tests.sync_setup import build, expected
+    from zaiko_xl.bootstrap import jst_now
+
+    with running_sandbox(skus=5, fast=False, **REAL) as sandbox, tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shop, _audit = build(sandbox.server.state, folder, template(folder), skus=100_000, seed=4,
+                             stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True, open_share=0.01)
+        env = _env(sandbox)
+        first = _run(env, "sync", "--once", "--workbook", str(shop.workbook))  # full: reads 100,000 SKUs
+        changed = random.Random(4).sample(list(shop.physical), 1000)
+        for key in changed:
+            shop.physical[key] += 3
+        shop.write_warehouse(f"{jst_now():%Y-%m-%d %H:%M:%S}")
+        started = time.perf_counter()
+        _run(env, "sync", "--once", "--workbook", str(shop.workbook))
+        seconds = time.perf_counter() - started
+        stock, want = sandbox.stock(), expected(sandbox.server.state, shop)
+    wrong = sum(1 for k, t in want.items() if stock.get(k) != t)
+    return {"seconds": seconds, "first_full_sync_s": round(first, 1), "changed": 1000, "wrong_skus": wrong,
+            "skus": 100_000}
+
+
+@case("push.warehouse_to_rms_latency", repeat=1, target="<= 60 s with a 30 s sync interval")
+def latency() -> Metrics:
+    from tests.push_workbook_setup import template
+    from tests.sandbox_server import running_sandbox
+    from tests.sync_setup import build
+    from zaiko_xl.bootstrap import jst_now
+
+    rng = random.Random(6)
+    with running_sandbox(skus=5, fast=False, **REAL) as sandbox, tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shop, _audit = build(sandbox.server.state, folder, template(folder), skus=10_000, seed=6,
+                             stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True, open_share=0.01)
+        loop = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "sync", "--interval", "30", "--workbook",
+                                 str(shop.workbook)], cwd=ROOT, env=_env(sandbox), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        latencies = []
+        try:
+            time.sleep(45)  # the first (full) cycle
+            for _ in range(3):
+                time.sleep(rng.uniform(0, 30))
+                key = rng.choice(list(shop.physical))
+                shop.physical[key] += 7
+                want = sandbox.stock()[key] + 7
+                shop.write_warehouse(f"{jst_now():%Y-%m-%d %H:%M:%S}")
+                changed_at = time.perf_counter()
+                while sandbox.stock()[key] != want and time.perf_counter() - changed_at < 120:
+                    time.sleep(0.5)
+                latencies.append(time.perf_counter() - changed_at)
+        finally:
+            loop.send_signal(signal.SIGINT)
+            loop.wait(timeout=30)
+    return {"seconds": max(latencies), "latencies_s": [round(x, 1) for x in latencies], "interval_s": 30,
+            "skus": 10_000}
+
+
+@case("push.reliability_10k", repeat=3, target="0 oversold, 0 lost, 0 doubled, every SKU as expected")
+def reliability() -> Metrics:
+    from tests.push_reliability import build_shop, fault_rules, load, verify
+    from tests.push_workbook_setup import settings_file, template, workbook_for
+    from tests.sandbox_server import running_sandbox
+    from zaiko_xl.bootstrap import jst_now
+
+    seed = int.from_bytes(os.urandom(2), "big")
+    rng = random.Random(seed)
+    shop = build_shop(10_000, seed)
+    with running_sandbox(skus=5, fast=False, cancel_share=0.3, ship_share=0.1, **REAL) as sandbox, \
+            tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        audit = load(sandbox.server.state, shop)
+        settings_file(folder, hard_max_zero_share=1.0, hard_max_total_change_share=1.0, max_total_change_share=1.0,
+                      max_zero_share=1.0, hard_max_sku_change=99_999)
+        book = workbook_for(shop, folder, template(folder), pulled_at=jst_now())
+        env = _env(sandbox)
+        sandbox.set_faults(*fault_rules(0.2), seed=seed)
+        sandbox.configure(orders_per_s=10)
+        started = time.perf_counter()
+        push = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "push", "--workbook", str(book), "--yes"], cwd=ROOT,
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kill_after = rng.uniform(2, 30)
+        time.sleep(kill_after)
+        killed = push.poll() is None
+        if killed:
+            push.send_signal(signal.SIGKILL)
+        push.wait()
+        _run(env, "push", "--workbook", str(book), "--resume")
+        seconds = time.perf_counter() - started
+        sandbox.configure(orders_per_s=0)
+        sandbox.clear_faults()
+        verdict = verify(shop, audit)
+        counters = sandbox.counters()
+    faults = sum(sum(v.values()) for v in counters["faults"].values())
+    return {"seconds": seconds, "seed": seed, "killed_after_s": round(kill_after, 1), "killed": killed,
+            "skus": verdict.checked, "planned": verdict.planned, "oversold_units": verdict.oversold_units,
+            "lost": verdict.lost, "doubled": verdict.doubled, "mismatched": verdict.mismatched,
+            "write_count_errors": verdict.write_count_errors, "faults_injected": faults,
+            "orders_placed": sandbox.server.shopper.actions["placed"], "ok": verdict.ok}
+
+
+def _env(sandbox) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZAIKO_")}
+    env.update(sandbox.env())
+    env.update({"ZAIKO_RMS_TIMEOUT_S": "2", "ZAIKO_RMS_SETTLE_S": "0",
+                "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    return env
+
+
+def _run(env: dict[str, str], *args: str) -> float:
+    """Run the CLI to the end; returns its wall time (raises if it failed)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "zaiko_xl", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False)
+    if proc.returncode not in (0,):
+        raise RuntimeError(f"zaiko-xl {' '.join(args)} exited {proc.returncode}: {proc.stdout[-2000:]}")
+    return time.perf_counter() - started

@@ -1,0 +1,77 @@
+"""`sync`: pull (warehouse file, RMS orders, RMS stock) -> targets -> guarded push, on the sandbox."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from tests.push_workbook_setup import template
+from tests.sandbox_server import running_sandbox
+from tests.sync_setup import build, expected
+from zaiko_xl.bootstrap import build_sync, jst_now
+from zaiko_xl.config import load_settings
+from zaiko_xl.services.sync import sync_once
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with running_sandbox(skus=5, hang_s=1.0, cancel_share=0.3, ship_share=0.0) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def template_path(tmp_path_factory):
+    return template(tmp_path_factory.mktemp("template"))
+
+
+def _sync(sandbox, folder):
+    settings = load_settings(folder / "zaiko.toml", rms=sandbox.rms_overrides(timeout_s=2))
+    ports, deps, options = build_sync(settings)
+    return ports, deps, options
+
+
+def _rms(sandbox, shop):
+    stock = sandbox.stock()
+    return {k: stock[k] for k in shop.physical}
+
+
+def test_one_cycle_makes_rms_show_warehouse_minus_open_orders(sandbox, template_path, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=120, seed=1,
+                         stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
+    report = sync_once(*_sync(sandbox, tmp_path))
+    assert report.full and report.read == 120 and report.changed > 50
+    assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
+
+
+def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox, template_path, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=120, seed=2,
+                         stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
+    sync_once(*_sync(sandbox, tmp_path))
+    changed = list(shop.physical)[:7]
+    for key in changed:
+        shop.physical[key] += 5
+    shop.write_warehouse(f"{jst_now():%Y-%m-%d %H:%M:%S}")
+    report = sync_once(*_sync(sandbox, tmp_path))
+    assert not report.full and report.read == 7 and report.changed == 7
+    assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_orders_during_a_sync_never_oversell_and_quiet_cycles_converge(sandbox, template_path, tmp_path, seed):
+    shop, audit = build(sandbox.server.state, tmp_path, template_path, skus=150, seed=seed,
+                        stamp=f"{(jst_now() - timedelta(minutes=1)):%Y-%m-%d %H:%M:%S}")
+    sandbox.configure(orders_per_s=80)
+    try:
+        for _ in range(4):
+            sync_once(*_sync(sandbox, tmp_path))
+            time.sleep(0.2)
+    finally:
+        sandbox.configure(orders_per_s=0)
+    report = audit.report()
+    assert sum(max(0, report[k].peak - p) for k, p in shop.physical.items()) == 0  # never more than physical
+    for _ in range(2):  # a cancel just before the last read undersells for one cycle, never longer
+        sync_once(*_sync(sandbox, tmp_path), full=True)
+    assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
+    assert sandbox.server.shopper.actions["cancelled"] > 5
