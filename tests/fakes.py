@@ -17,7 +17,7 @@ from zaiko_xl.domain.model import RmsSkuKey
 from zaiko_xl.domain.notify import Delivery, Notice
 from zaiko_xl.domain.pull_run import PullRun
 from zaiko_xl.domain.reconcile_inputs import SourceFrames
-from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary
+from zaiko_xl.domain.reconcile_run import PullHistory, ReconcileRun, ReconcileSummary, one_run_per_pull
 from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, StockChange, UpsertMode, UpsertReport
 from zaiko_xl.domain.runs import Outcome, RunRecord
@@ -257,7 +257,7 @@ class FakeReconcileSources:
 
 
 class FakeComparisonSheet:
-    """The 在庫比較 sheet in memory; ``edit`` plays the person."""
+    """The 在庫比較 sheet in memory (the sheet's field names, adapters/columns.py); ``edit`` plays the person."""
 
     def __init__(self) -> None:
         self.rows: pd.DataFrame | None = None
@@ -266,26 +266,28 @@ class FakeComparisonSheet:
     def read_decisions(self) -> pd.DataFrame:
         if self.rows is None:
             return pd.DataFrame({"sku": [], "confirmed": pd.array([], dtype="Int64"), "push": []})
-        return pd.DataFrame({"sku": self.rows["SKU"], "confirmed": self.rows["確定在庫"].astype("Int64"),
-                             "push": self.rows["反映"].astype(bool)})
+        return pd.DataFrame({"sku": self.rows["sku"], "confirmed": self.rows["confirmed"].astype("Int64"),
+                             "push": self.rows["push"].astype(bool),
+                             "suggested": self.rows["suggested"].astype("Int64")})
 
     def write(self, rows: pd.DataFrame, summary: ReconcileSummary) -> None:
         self.rows, self.summary = rows.copy(), summary
 
     def edit(self, sku: str, *, confirmed: int | None = None, push: bool | None = None) -> None:
-        at = self.rows.index[self.rows["SKU"] == sku][0]
+        at = self.rows.index[self.rows["sku"] == sku][0]
         if confirmed is not None:
-            self.rows.loc[at, "確定在庫"] = confirmed
+            self.rows.loc[at, "confirmed"] = confirmed
         if push is not None:
-            self.rows.loc[at, "反映"] = push
+            self.rows.loc[at, "push"] = push
 
 
 class FakeReconcileHistory:
     def __init__(self) -> None:
         self.runs: list[ReconcileRun] = []
 
-    def previous(self, pulls: int) -> PullHistory:
-        latest = self.runs[::-1][:pulls]
+    def previous(self, pulls: int, current: datetime | None = None) -> PullHistory:
+        chosen = one_run_per_pull([(i, run.pulled_at) for i, run in enumerate(self.runs)], pulls, current)
+        latest = [self.runs[i] for i in chosen]
         diffs = [run.differences.assign(run_index=i) for i, run in enumerate(latest)]
         frame = pd.concat(diffs, ignore_index=True) if diffs else PullHistory().differences
         last = self.runs[-1].suggestions if self.runs else PullHistory().last_suggested

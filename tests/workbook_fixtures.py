@@ -42,10 +42,10 @@ def reconcile_rows(n: int, start: int = 0) -> pd.DataFrame:
     base = pd.RangeIndex(start, start + n)
     return pd.DataFrame({
         "sku": [f"SKU-{i:06d}" for i in base], "name": [f"商品 {i} 綿100% Tシャツ" for i in base],
-        "rms_quantity": base + 10, "warehouse_available": base + 12, "ledger_balance": base + 12,
+        "rms_quantity": base + 10, "warehouse_on_hand": base + 12, "ledger_balance": base + 12,
         "open_allocations": 2, "expected_rms": base + 10 - pd.Series(diff, index=base),
-        "difference": diff, "cause": causes, "evidence": [f"根拠 {c}" for c in causes],
-        "suggested": base + 10, "confirmed": base + 10, "push": False,
+        "difference": diff, "cause": causes, "suggested": base + 10, "confirmed": base + 10, "push": False,
+        "evidence": [f"根拠 {c}" for c in causes],
     })
 
 

@@ -287,6 +287,38 @@ def reconcile_history(settings: Settings) -> SqliteReconcileHistory:
     return SqliteReconcileHistory(settings.resolve(settings.journal.path), keep_pulls=settings.reconcile.keep_pulls)
 
 
+def build_reconcile(settings: Settings, book: Workbook, name: str) -> dict[str, Any]:
+    """The ports and rules of ``services.reconcile.reconcile`` on a workbook, as keyword arguments.
+
+    Args:
+        settings: the loaded settings (tolerances per item group, buffer, journal path, ledger file).
+        book: the workbook: a ``WorkbookFile`` (CLI) or the open book (button).
+        name: the workbook's file name, for messages.
+
+    Returns:
+        ``sources``, ``sheet``, ``history``, ``params``.
+    """
+    from zaiko_xl.adapters.file_sources import FileLedgerSource
+    from zaiko_xl.adapters.reconcile_sheets import WorkbookComparisonSheet, WorkbookReconcileSources
+    from zaiko_xl.adapters.tabular import EXCEL_SUFFIXES
+
+    led = settings.ledger
+    ledger = None
+    if led.file is not None:  # the ledger is a file of its own; else the workbook's 社内台帳 sheet
+        path = settings.resolve(led.file)
+        sheet = led.sheet if path.suffix.lower() in EXCEL_SUFFIXES else None
+        ledger = FileLedgerSource(path, sheet=sheet, columns=led.columns, encoding=led.encoding)
+    return {"sources": WorkbookReconcileSources(book, name, ledger), "sheet": WorkbookComparisonSheet(book),
+            "history": reconcile_history(settings), "params": reconcile_params(settings)}
+
+
+def new_run_id(kind: str, now: datetime) -> str:
+    """A run id for the journal: ``<kind>-<yyyymmdd-hhmmss>-<4 hex>`` (unique even within one second)."""
+    import secrets
+
+    return f"{kind}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+
+
 def journal_path(settings: Settings) -> Path:
     return settings.resolve(settings.journal.path)
 

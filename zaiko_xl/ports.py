@@ -220,8 +220,9 @@ class ComparisonSheet(Protocol):
 class ReconcileHistory(Protocol):
     """The journal of earlier pulls (SQLite beside the workbook)."""
 
-    def previous(self, pulls: int) -> PullHistory:
-        """Differences of the last ``pulls`` pulls (``run_index`` 0 = latest) and the last suggestions."""
+    def previous(self, pulls: int, current: datetime | None = None) -> PullHistory:
+        """Differences of the last ``pulls`` pulls other than ``current`` (one run each, ``run_index`` 0 =
+        latest) and the last suggestions."""
         ...
 
     def record(self, run: ReconcileRun) -> None:

@@ -1,9 +1,9 @@
 """The three-way check as shops do it today: a workbook of lookup formulas, recalculated by LibreOffice.
 
-Sheet 比較 (first, so the CSV export holds it) has one row per SKU::
+Sheet 比較 (first, so the CSV export holds it) has one row per SKU of the item master::
 
     RMS    =VLOOKUP(rms_key, RMS!A:B, 2, FALSE)
-    倉庫   =VLOOKUP(sku, 倉庫!A:B, 2, FALSE)
+    倉庫   =VLOOKUP(warehouse_code, 倉庫!A:B, 2, FALSE)      (the item master's 倉庫コード)
     台帳   =SUMIF(台帳!A:A, sku, 台帳!D:D)         (D = signed quantity, a helper formula per row)
     引当   =SUMIFS(受注!C:C, 受注!A:A, sku, 受注!B:B, "unshipped")
     差異   =RMS - MAX(0, 倉庫 - 引当)
@@ -50,20 +50,37 @@ def write_lookup_workbook(path: Path, items: pd.DataFrame, warehouse: pd.DataFra
     n_led = len(ledger) + 1
     n_ord = _data_sheet(wb, "受注", ["SKU", "状態", "数量"], zip(
         orders["sku"], orders["status"], orders["quantity"], strict=True))
-    cmp_ws.write_row(0, 0, ["SKU", "RMSキー", "RMS", "倉庫", "台帳", "引当", "差異", "台帳差"])
+    cmp_ws.write_row(0, 0, ["SKU", "RMSキー", "倉庫コード", "RMS", "倉庫", "台帳", "引当", "差異", "台帳差"])
     keys = items["manage_number"] + ":" + items["variant_id"]
-    for i, (sku, key) in enumerate(zip(items["sku"], keys, strict=True), 1):
+    codes = items["warehouse_code"].fillna("").astype(str)
+    for i, (sku, key, code) in enumerate(zip(items["sku"], keys, codes, strict=True), 1):
         r = i + 1
-        cmp_ws.write_row(i, 0, [sku, key])
+        cmp_ws.write_row(i, 0, [sku, key, code])
         for col, formula in enumerate([
                 f"=VLOOKUP(B{r},RMS!$A$2:$B${n_rms},2,FALSE)",
-                f"=VLOOKUP(A{r},倉庫!$A$2:$B${n_wh},2,FALSE)",
+                f"=VLOOKUP(C{r},倉庫!$A$2:$B${n_wh},2,FALSE)",
                 f"=SUMIF(台帳!$A$2:$A${n_led},A{r},台帳!$D$2:$D${n_led})",
                 f'=SUMIFS(受注!$C$2:$C${n_ord},受注!$A$2:$A${n_ord},A{r},受注!$B$2:$B${n_ord},"unshipped")',
-                f"=C{r}-MAX(0,D{r}-F{r})", f"=E{r}-D{r}"], start=2):
+                f"=D{r}-MAX(0,E{r}-G{r})", f"=F{r}-E{r}"], start=3):
             cmp_ws.write_formula(i, col, formula, None, SENTINEL)
     wb.close()
     return 6 * len(items) + len(ledger)
+
+
+def comparable_skus(items: pd.DataFrame, bom: pd.DataFrame, warehouse: pd.DataFrame, rms: pd.DataFrame) -> pd.Index:
+    """The SKUs lookup formulas can check: singles no set uses, whose warehouse and RMS codes are exact.
+
+    VLOOKUP finds exact codes only (a drifted warehouse code gives #N/A) and knows nothing of
+    sets; on every other SKU the formulas are wrong or #N/A, which is the shops' problem that
+    zaiko-xl solves, not a like-for-like comparison.
+    """
+    used = set(bom["component_sku"]) | set(bom["set_sku"])
+    codes = warehouse["warehouse_code"].value_counts()
+    keys = set(rms["manage_number"] + ":" + rms["variant_id"])
+    ok = (~items["is_set"].astype(bool) & ~items["sku"].isin(used)
+          & items["warehouse_code"].map(codes).eq(1)
+          & (items["manage_number"] + ":" + items["variant_id"]).isin(keys))
+    return pd.Index(items.loc[ok, "sku"])
 
 
 def _data_sheet(wb: xlsxwriter.Workbook, name: str, header: list[str], rows) -> int:

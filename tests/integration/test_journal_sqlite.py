@@ -13,7 +13,7 @@ from zaiko_xl.adapters.journal_schema import MIGRATIONS, connect
 from zaiko_xl.adapters.journal_sqlite import SqliteReconcileHistory
 from zaiko_xl.domain.reconcile import ReconcileParams
 from zaiko_xl.errors import JournalTooNew, JournalUnreadable
-from zaiko_xl.sample_shop._standin import consistent_shop
+from zaiko_xl.sample_shop import generate
 from zaiko_xl.sample_shop.discrepancies import plant
 from zaiko_xl.services.reconcile import reconcile
 
@@ -22,7 +22,7 @@ DEFAULTS = ReconcileParams()
 
 @pytest.fixture(scope="module")
 def planted():
-    shop, truth = plant(consistent_shop(300, 21), seed=3, share=0.05)
+    shop, truth = plant(generate(300, 21), seed=3, share=0.05)
     return shop, truth.set_index("sku")
 
 
@@ -75,8 +75,8 @@ def test_hand_edits_survive_with_the_real_journal(tmp_path, planted):
     sku = truth.index[truth["plant"] == "unknown"][0]
     sheet.edit(sku, confirmed=3, push=True)
     _pull(shop, journal, sheet, 2)
-    row = sheet.rows.set_index("SKU").loc[sku]
-    assert (row["確定在庫"], row["反映"]) == (3, True)
+    row = sheet.rows.set_index("sku").loc[sku]
+    assert (row["confirmed"], row["push"]) == (3, True)
 
 
 def test_only_the_last_pulls_are_kept(tmp_path, planted):

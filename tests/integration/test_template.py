@@ -95,7 +95,7 @@ def test_openpyxl_sees_sheets_headers_names_formats_and_buttons(built_template):
     rules = [r.formula[0] for cf in reconcile.conditional_formatting for r in cf.rules]
     assert {f'$I8="{label}"' for label in ("遅延", "分断", "表記揺れ", "セット", "未反映", "不明")} <= set(rules)
     push = [dv for dv in reconcile.data_validations.dataValidation if dv.type == "list"]
-    assert push and push[0].formula1 == f'"{TICK}"' and str(push[0].sqref) == "M8:M200007"
+    assert push and push[0].formula1 == f'"{TICK}"' and str(push[0].sqref) == "L8:L200007"  # 反映
     assert reconcile.protection.sheet and len(book["KPI"]._charts) == len(CHARTS)
     assert "zaiko_dashboard_status" in book.defined_names and "zaiko_reconcile_header" in book.defined_names
 

@@ -34,4 +34,4 @@ def frame(*rows: dict) -> pd.DataFrame:
 def frames_of(shop) -> SourceFrames:
     """The reconciliation frames of a sample shop."""
     return SourceFrames(shop.items, shop.warehouse, shop.rms_stock, shop.ledger, shop.orders, shop.inbound,
-                        shop.bom, shop.set_rules)
+                        shop.bom, shop.set_rules, getattr(shop, "mapping", None))

@@ -10,14 +10,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
 from zaiko_xl.adapters.columns import BUTTONS
 from zaiko_xl.entrypoints import excel_udfs
 from zaiko_xl.entrypoints.excel_io import LOG_FILE, StatusBarProgress, excel_run
 from zaiko_xl.entrypoints.excel_vba import button_targets
 from zaiko_xl.errors import NotBuiltYet
-from zaiko_xl.services import workbook_buttons
 from zaiko_xl.services.workbook_buttons import PushPlanSummary
 
 MACROS = Path(__file__).resolve().parents[2] / "macros"
@@ -116,12 +113,6 @@ def test_the_push_question_names_the_counts_and_every_soft_guard():
     assert "安全装置 (要確認): 1 SKU が 50 個を超えて変化" in question
     assert "Change RMS stock of 12 SKUs (9 up, 3 down, 1 to zero); +40 / -59 units" in question
     assert "Safety guard (needs your OK): 1 SKU moves by over 50" in question
-
-
-def test_until_their_services_land_the_buttons_say_so():
-    for call in (workbook_buttons.reconcile,):
-        with pytest.raises(NotBuiltYet):
-            call(None, None)
 
 
 def test_the_status_bar_shows_counts_with_separators():

@@ -80,5 +80,7 @@ def test_carry_forward_folds_old_movements_into_one_stocktake_row_and_keeps_ever
     assert short[short["reference"] == CARRIED_FORWARD][["sku", "kind", "quantity"]].values.tolist() == [
         ["A", "棚卸調整", 7], ["B", "棚卸調整", 5]]
     assert len(short) == 2 + 3
-    times = [since, datetime(2026, 3, 5, 12), datetime(2026, 12, 31)]
+    carried_at = short[short["reference"] == CARRIED_FORWARD]["at"].tolist()
+    assert carried_at == [pd.Timestamp("2026-02-01"), pd.Timestamp("2026-02-10")]  # each SKU's last movement before
+    times = [datetime(2026, 2, 10), since, datetime(2026, 3, 5, 12), datetime(2026, 12, 31)]
     pd.testing.assert_frame_equal(ledger_balances(short, times), ledger_balances(ledger, times))

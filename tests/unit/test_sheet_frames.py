@@ -92,7 +92,7 @@ def test_data_rows_use_the_column_styles_and_skip_blanks():
     assert xml.startswith('<row r="8"><c r="A8" s="4" t="inlineStr"><is><t>A</t></is></c>'
                           '<c r="C8" s="5"><v>3</v></c>')
     assert '<c r="I8" t="inlineStr"><is><t>分断</t></is></c>' in xml
-    assert f'<c r="M8" t="inlineStr"><is><t>{TICK}</t></is></c></row>' in xml
+    assert f'<c r="L8" t="inlineStr"><is><t>{TICK}</t></is></c></row>' in xml  # 反映
 
 
 def test_strings_keep_their_spaces_and_lose_only_what_xml_forbids():

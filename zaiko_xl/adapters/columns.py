@@ -145,16 +145,18 @@ RECONCILE = Sheet(
         _sku(),
         Column("name", "商品名", width=28),
         Column("rms_quantity", "RMS在庫", Kind.INT, 9),
-        Column("warehouse_available", "倉庫在庫", Kind.INT, 9),
+        Column("warehouse_on_hand", "倉庫在庫", Kind.INT, 9),  # on hand (実在庫): before allocations
         Column("ledger_balance", "台帳在庫", Kind.INT, 9),
         Column("open_allocations", "引当", Kind.INT, 7),
         Column("expected_rms", "RMSあるべき数", Kind.INT, 11),
         Column("difference", "差異", Kind.INT, 7),
         Column("cause", "原因", width=10, labels=CAUSE_LABELS),
-        Column("evidence", "根拠", width=44),
         Column("suggested", "提案在庫", Kind.INT, 9),
         Column("confirmed", "確定在庫", Kind.INT, 9, editable=True, keep=True, baseline="suggested"),
         Column("push", "反映", Kind.BOOL, 6, editable=True, keep=True),
+        # last: one sentence in Japanese and English (up to ~200 characters) that runs on into the empty
+        # cells to its right; the person's columns (提案在庫, 確定在庫, 反映) stay in view left of it
+        Column("evidence", "根拠", width=60),
     ),
 )
 

@@ -1,15 +1,20 @@
-"""ReconcileHistory on the SQLite journal: each pull's differences and the last suggestions."""
+"""ReconcileHistory on the SQLite journal: each pull's differences and the last suggestions.
+
+A run's pull time goes into its ``summary_json`` (no schema change); ``previous`` gives back one
+run per pull (``domain.reconcile_run.one_run_per_pull``).
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from zaiko_xl.adapters.journal_schema import connect
-from zaiko_xl.domain.reconcile_run import DIFFERENCE_COLUMNS, PullHistory, ReconcileRun
+from zaiko_xl.domain.reconcile_run import DIFFERENCE_COLUMNS, PullHistory, ReconcileRun, one_run_per_pull
 from zaiko_xl.errors import JournalUnreadable
 
 
@@ -19,10 +24,12 @@ class SqliteReconcileHistory:
     def __init__(self, path: Path, keep_pulls: int = 20) -> None:
         self.path, self.keep_pulls = path, keep_pulls
 
-    def previous(self, pulls: int) -> PullHistory:
+    def previous(self, pulls: int, current: datetime | None = None) -> PullHistory:
+        """Differences of the last ``pulls`` pulls but ``current`` (the latest run of each, ``one_run_per_pull``)."""
         with self._open() as conn:
-            runs = conn.execute("SELECT seq FROM reconcile_run ORDER BY seq DESC LIMIT ?", (pulls,)).fetchall()
-            index = {seq: i for i, (seq,) in enumerate(runs)}
+            runs = [(seq, _pulled_at(summary)) for seq, summary in
+                    conn.execute("SELECT seq, summary_json FROM reconcile_run").fetchall()]
+            index = {seq: i for i, seq in enumerate(one_run_per_pull(runs, pulls, current))}
             rows = conn.execute(
                 f"SELECT seq, {', '.join(DIFFERENCE_COLUMNS)} FROM reconcile_difference "
                 f"WHERE seq >= ?", (min(index) if index else 0,)).fetchall() if index else []
@@ -36,7 +43,9 @@ class SqliteReconcileHistory:
     def record(self, run: ReconcileRun) -> None:
         summary = run.summary
         payload = json.dumps({"counts": summary.counts, "oversell_units": summary.oversell_units,
-                              "lost_sale_units": summary.lost_sale_units, "edited": summary.edited},
+                              "lost_sale_units": summary.lost_sale_units, "edited": summary.edited,
+                              "units": summary.units,
+                              "pulled_at": run.pulled_at.isoformat() if run.pulled_at else None},
                              ensure_ascii=False)
         with self._open() as conn:
             conn.execute("BEGIN IMMEDIATE")
@@ -89,3 +98,9 @@ def _rows(seq: int | None, frame: pd.DataFrame):
                          for v in col.astype(object)])
     rows = zip(*cols, strict=True)
     return ((seq, *r) for r in rows) if seq is not None else rows
+
+
+def _pulled_at(summary_json: str) -> datetime | None:
+    """The pull time a run recorded in its summary (runs of earlier versions have none)."""
+    value = json.loads(summary_json).get("pulled_at")
+    return datetime.fromisoformat(value) if value else None

@@ -115,6 +115,15 @@ def split_sellable(sellable: pd.Series, bom: pd.DataFrame, set_rules: pd.DataFra
     return SetSplit(sets=sets, singles=pd.Series(remaining, index=skus.rename("sku"), name="quantity"))
 
 
+def set_order(bom: pd.DataFrame, set_rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every set of ``bom`` in the order the set rule serves them (what :func:`split_sellable` uses).
+
+    Returns:
+        ``set_sku``, ``priority`` (float; sets without a rule: inf), ``cap`` (int64; -1 = no cap).
+    """
+    return _set_order(_leaves(bom), set_rules)
+
+
 def explode_order_lines(orders: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     """Order lines of sets -> lines of their leaf components (quantity multiplied).
 

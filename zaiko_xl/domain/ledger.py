@@ -87,16 +87,23 @@ CARRIED_FORWARD = "繰越 / carried forward"
 def carry_forward(ledger: pd.DataFrame, since: datetime) -> pd.DataFrame:
     """The same ledger, shorter: movements before ``since`` folded into one 棚卸調整 per SKU.
 
-    Each SKU with movements before ``since`` gets one 棚卸調整 row at ``since`` whose signed
-    quantity is its balance just before then (reference ``繰越 / carried forward``); movements
-    at or after ``since`` are kept as they are. Balances at or after ``since`` do not change.
-    Used to put a long ledger on a sheet (the demo's two years of movements).
+    Each SKU with movements before ``since`` gets one 棚卸調整 row whose signed quantity is its
+    balance just before then (reference ``繰越 / carried forward``), dated at the SKU's last
+    movement before ``since``; movements at or after ``since`` are kept as they are. Balances at
+    or after that last movement do not change. Used to put a long ledger on a sheet (the demo's
+    two years of movements).
+
+    The row is not dated ``since`` itself: for a SKU that has not moved since, that would lie
+    after the warehouse's time for it (its last movement), and reconciliation would take the
+    whole balance for a movement the warehouse has not seen yet.
     """
     moment = pd.Timestamp(since)
     before = (ledger["at"] < moment).to_numpy()
-    opening = movement_deltas(ledger)[before].groupby(ledger["sku"].to_numpy()[before], sort=True).sum()
+    by_sku = ledger["sku"].to_numpy()[before]
+    opening = movement_deltas(ledger)[before].groupby(by_sku, sort=True).sum()
+    last = ledger["at"][before].groupby(by_sku, sort=True).max()
     carried = pd.DataFrame({"sku": opening.index.astype(ledger["sku"].dtype), "kind": MovementKind.STOCKTAKE.value,
-                            "quantity": opening.to_numpy().astype("int64"), "at": moment,
+                            "quantity": opening.to_numpy().astype("int64"), "at": last.to_numpy(),
                             "reference": CARRIED_FORWARD})
     kept = ledger[~before]
     carried = carried.reindex(columns=ledger.columns)

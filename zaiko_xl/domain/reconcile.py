@@ -1,6 +1,6 @@
 """Three-way reconciliation: RMS vs warehouse vs ledger, with a cause per SKU (pure, vectorised).
 
-Input: the ``reconcile_input`` frame (data-contracts §5, built by
+Input: the ``reconcile_input`` frame (data-contracts §8, built by
 ``domain.reconcile_inputs.build_reconcile_input``), the BOM and set rules, optional
 history of previous pulls (``domain.reconcile_history``) and ``ReconcileParams``.
 Output: the ``reconcile_result`` frame, one row per input row.
@@ -44,6 +44,13 @@ no longer a delay but a broken link: it becomes 分断 (``kind`` gets ``_persist
 
 Suggested 確定在庫: E, except 不明 -> min(E, E from the ledger) (the safer one), and
 unmatched / orphan rows -> blank (nothing comparable).
+
+The parts below come from the shared domain modules: codes are matched by ``domain.sku``
+(through ``reconcile_codes``; pulled sheets arrive matched), the set rule is
+``domain.bom.split_sellable`` (through ``reconcile_sets``), movement signs are
+``domain.ledger``'s. Where they differ from the stand-ins this engine was first written
+against (RMS keys, ambiguous codes, unknown ledger kinds, purchase orders of several SKUs,
+two lines of one SKU in one order), the decisions are in data-contracts §8.
 """
 
 from __future__ import annotations
@@ -55,10 +62,10 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain._reconcile_standins import allot_sets
 from zaiko_xl.domain.model import RMS_MAX_STOCK
 from zaiko_xl.domain.reconcile_evidence import describe
 from zaiko_xl.domain.reconcile_history import streaks
+from zaiko_xl.domain.reconcile_sets import allot_sets
 
 
 class Cause(StrEnum):
@@ -98,7 +105,7 @@ RESULT_COLUMNS = ["sku", "name", "group", "is_set", "rms", "warehouse", "ledger"
 
 def reconcile(inputs: pd.DataFrame, params: ReconcileParams, *, bom: pd.DataFrame | None = None,
               set_rules: pd.DataFrame | None = None, history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Classify every row of ``inputs``; returns the ``reconcile_result`` frame (data-contracts §5)."""
+    """Classify every row of ``inputs``; returns the ``reconcile_result`` frame (data-contracts §8)."""
     x = _numbers(inputs.reset_index(drop=True), params, bom, set_rules)
     kind = _first_rule(x)
     raw_cause = np.array([_CAUSE_OF[k] for k in kind], dtype=object) if len(kind) else np.empty(0, object)

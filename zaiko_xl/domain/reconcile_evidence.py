@@ -8,6 +8,7 @@ times that justify the cause, e.g. ``"RMS最終更新 11/25 09:00 以降に 入�
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,14 @@ _SOURCE = {"warehouse": ("倉庫", "warehouse"), "rms": ("RMS", "RMS"), "ledger"
 
 def describe(x: dict[str, np.ndarray]) -> np.ndarray:
     """Evidence per row of the working arrays of ``domain.reconcile`` (agreeing rows: '')."""
-    out = np.full(len(x["sku"]), "", dtype=object)
-    for i in np.flatnonzero(x["kind"] != ""):
-        row = _Row(x, i)
+    n = len(x["sku"])
+    out = np.full(n, "", dtype=object)
+    rows = np.flatnonzero(x["kind"] != "")
+    # the differing rows only, as Python values (times stay numpy: the formatters take datetime64)
+    sub = {k: v[rows] if v.dtype.kind == "M" else v[rows].tolist()
+           for k, v in x.items() if isinstance(v, np.ndarray) and len(v) == n}
+    for j, i in enumerate(rows.tolist()):
+        row = _Row(sub, j)
         base = str(row["kind"]).removesuffix("_persistent")
         ja, en = _TEXT[base](row)
         if str(row["kind"]).endswith("_persistent"):
@@ -34,11 +40,11 @@ def describe(x: dict[str, np.ndarray]) -> np.ndarray:
 
 
 class _Row:
-    """Row ``i`` of the working arrays, read lazily (``row["E"]`` is ``x["E"][i]``)."""
+    """Row ``i`` of the working columns, read lazily (``row["E"]`` is ``x["E"][i]``)."""
 
     __slots__ = ("_i", "_x")
 
-    def __init__(self, x: dict[str, np.ndarray], i: int) -> None:
+    def __init__(self, x: dict[str, Any], i: int) -> None:
         self._x, self._i = x, i
 
     def __getitem__(self, key: str):

@@ -1,14 +1,17 @@
 """What earlier pulls say about this one (pure): persistence streaks and hand edits.
 
-``history`` frame (what ``ReconcileHistory.previous`` returns, data-contracts §5): one row
+``history`` frame (what ``ReconcileHistory.previous`` returns, data-contracts §8): one row
 per SKU that differed in one of the last pulls: ``run_index`` (0 = the latest previous
 pull, 1 = the one before, ...), ``sku``, ``raw_cause``, ``cause``, ``lag_since``. A SKU
 absent from a pull agreed in it.
 
 Hand edits: the comparison sheet is read back before it is rewritten. A row counts as
 edited by hand when 反映 is ticked, or when its 確定在庫 is not blank and differs from the
-suggestion the journal recorded for that SKU in the last pull (or the journal has no
-suggestion for it). Edited rows keep the person's 確定在庫 and 反映; every other column is
+suggestion it was written with: the sheet's own 提案在庫 when the read-back carries it
+(``suggested``), else the suggestion the journal recorded for that SKU in the last pull (or
+the journal has no suggestion for it). The sheet's own column is preferred: it is what the
+person saw, and it stays right when the journal is moved or another run (``sync``) has
+journaled a newer suggestion that was never written to the sheet. Edited rows keep the person's 確定在庫 and 反映; every other column is
 refreshed. Emptying a 確定在庫 cell (and leaving 反映 unticked) hands the row back to the
 suggestion.
 """
@@ -57,7 +60,8 @@ def keep_hand_edits(result: pd.DataFrame, sheet: pd.DataFrame | None,
 
     Args:
         result: the ``reconcile_result`` frame (``sku``, ``suggested``, ...).
-        sheet: the comparison sheet as read back: ``sku``, ``confirmed`` (Int64), ``push`` (bool).
+        sheet: the comparison sheet as read back: ``sku``, ``confirmed`` (Int64), ``push`` (bool),
+            optionally ``suggested`` (Int64: the 提案在庫 the row was written with).
         last_suggested: from the journal: ``sku``, ``suggested`` (Int64) of the last pull.
     """
     out = result.copy()
@@ -70,9 +74,11 @@ def keep_hand_edits(result: pd.DataFrame, sheet: pd.DataFrame | None,
     on_sheet = out["sku"].isin(rows.index)
     known = pd.Series(dtype="Int64") if last_suggested is None or last_suggested.empty else \
         last_suggested.drop_duplicates("sku", keep="last").set_index("sku")["suggested"].astype("Int64")
-    has_last = out["sku"].isin(known.index)
-    last = out["sku"].map(known).astype("Int64")
-    differs = confirmed.notna() & (~has_last | last.isna() | (confirmed != last).fillna(True))
+    if "suggested" in rows:
+        base, has_base = out["sku"].map(rows["suggested"]).astype("Int64"), on_sheet
+    else:
+        base, has_base = out["sku"].map(known).astype("Int64"), out["sku"].isin(known.index)
+    differs = confirmed.notna() & (~has_base | base.isna() | (confirmed != base).fillna(True))
     edited = on_sheet & (ticked | differs)
     out["confirmed"] = out["suggested"].where(~edited, confirmed)
     out["push"] = ticked & edited

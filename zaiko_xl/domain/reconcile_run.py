@@ -24,6 +24,7 @@ class ReconcileSummary:
     oversell_units: int  # sum of RMS - expected where RMS shows more than there is
     lost_sale_units: int  # sum of expected - RMS where RMS shows less
     edited: int = 0  # rows whose hand edits were kept
+    units: dict[str, int] = field(default_factory=dict)  # Cause label -> sum of |RMS - expected| of its rows
 
     @property
     def units_at_risk(self) -> int:
@@ -34,9 +35,10 @@ class ReconcileSummary:
         return self.skus - self.counts.get(Cause.AGREE.value, 0)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per cause: 原因 / cause (en) / 件数."""
+        """One row per cause: 原因 / cause (en) / 件数 / 差異数量 (units)."""
         return pd.DataFrame({"原因": [c.value for c in Cause], "cause": [c.en for c in Cause],
-                             "件数": [self.counts.get(c.value, 0) for c in Cause]})
+                             "件数": [self.counts.get(c.value, 0) for c in Cause],
+                             "差異数量": [self.units.get(c.value, 0) for c in Cause]})
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class ReconcileRun:
     summary: ReconcileSummary
     differences: pd.DataFrame  # DIFFERENCE_COLUMNS, rows whose cause is not 一致
     suggestions: pd.DataFrame  # sku, suggested (Int64): every row, for hand-edit detection next time
+    pulled_at: datetime | None = None  # the pull the numbers came from (None: not known)
 
 
 @dataclass(frozen=True)
@@ -64,16 +67,43 @@ def summarise(result: pd.DataFrame, run_id: str, as_of: datetime) -> ReconcileSu
     diff = result["diff_rms"].astype("Float64").fillna(0).to_numpy(dtype=float)
     differs = (result["cause"] != Cause.AGREE.value).to_numpy()
     edited = int(result["edited"].sum()) if "edited" in result else 0
+    units = pd.Series(np.abs(diff)).groupby(result["cause"].to_numpy()).sum()
     return ReconcileSummary(
         run_id=run_id, as_of=as_of, skus=len(result),
         counts={c.value: int(counts.get(c.value, 0)) for c in Cause},
         oversell_units=int(np.clip(diff[differs], 0, None).sum()),
-        lost_sale_units=int(np.clip(-diff[differs], 0, None).sum()), edited=edited)
+        lost_sale_units=int(np.clip(-diff[differs], 0, None).sum()), edited=edited,
+        units={c.value: int(units.get(c.value, 0)) for c in Cause})
 
 
-def make_run(result: pd.DataFrame, run_id: str, at: datetime, as_of: datetime) -> ReconcileRun:
+def make_run(result: pd.DataFrame, run_id: str, at: datetime, as_of: datetime,
+             pulled_at: datetime | None = None) -> ReconcileRun:
     """The journal record of a reconciled pull."""
     differing = result[result["cause"] != Cause.AGREE.value]
     return ReconcileRun(run_id=run_id, at=at, summary=summarise(result, run_id, as_of),
                         differences=differing[DIFFERENCE_COLUMNS].reset_index(drop=True),
-                        suggestions=result[["sku", "suggested"]].reset_index(drop=True))
+                        suggestions=result[["sku", "suggested"]].reset_index(drop=True), pulled_at=pulled_at)
+
+
+def one_run_per_pull(runs: list[tuple[int, datetime | None]], pulls: int,
+                     current: datetime | None = None) -> list[int]:
+    """The runs that stand for the last ``pulls`` earlier pulls: the latest run of each, newest first.
+
+    Reconciling the same pull again is not another pull: a difference counts as seen again
+    (and a delay as persisting) only when a new pull shows it. Runs without a known pull time
+    each count as a pull.
+
+    Args:
+        runs: ``(sequence number, pulled_at)`` of the journaled runs, in any order.
+        pulls: how many pulls to give back.
+        current: the pull being reconciled now; its earlier runs are left out.
+    """
+    seen: set[datetime] = {current} if current is not None else set()
+    chosen: list[int] = []
+    for seq, pulled_at in sorted(runs, key=lambda r: r[0], reverse=True):
+        if pulled_at is not None:
+            if pulled_at in seen:
+                continue
+            seen.add(pulled_at)
+        chosen.append(seq)
+    return chosen[:pulls]

@@ -164,9 +164,24 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
 
 
 @app.command()
-def reconcile(ctx: typer.Context, workbook: WorkbookOpt) -> None:
+def reconcile(
+    ctx: typer.Context,
+    workbook: WorkbookOpt,
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+                                                   help="比較の基準日時 (既定: 今、日本時間) / compare as of (default: now, JST)")] = None,
+) -> None:
     """三者を比較し差異の原因と確定在庫を提案 / compare, classify, highlight, suggest 確定在庫."""
-    _not_built(ctx, "reconcile")
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import load_settings
+    from zaiko_xl.entrypoints.reconcile_view import render_reconcile
+    from zaiko_xl.services.reconcile import reconcile as compare
+
+    with cli_errors(_globals(ctx).debug):
+        settings = load_settings(_config_path(ctx, workbook))
+        now = bootstrap.jst_now()
+        ports = bootstrap.build_reconcile(settings, bootstrap.workbook_file(settings, workbook), workbook.name)
+        report = compare(**ports, as_of=as_of or now, run_id=bootstrap.new_run_id("reconcile", now))
+        render_reconcile(report, str(workbook), stdout_console())
 
 
 @app.command()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from zaiko_xl.entrypoints.demo_kpi import fresh_journal, kpi_step
 from zaiko_xl.entrypoints.demo_push import push_step
+from zaiko_xl.entrypoints.demo_reconcile import plant_discrepancies, reconcile_workbook
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -193,11 +194,13 @@ def _pull_rms(run: DemoRun) -> None:
 
 STEPS: list[tuple[str, Step]] = [
     ("見本店舗を生成 / generate the sample shop", _generate),
+    ("差異を仕込む / plant discrepancies", plant_discrepancies),
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
     ("店舗のファイルを書き出し / write the shop's files", _write_files),
     ("ブックを作成 / create the workbook", _write_workbook),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
+    ("差異チェック / reconcile", reconcile_workbook),
     ("発注計算 / reorder", _reorder),
     ("RMSへ反映 / push", push_step),  # after reconcile: it works from the 在庫比較 the steps before wrote
     ("KPI を計算 / compute the KPIs", kpi_step),  # keep last: it measures what the steps before journaled

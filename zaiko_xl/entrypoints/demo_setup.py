@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zaiko_xl.adapters.columns import LEDGER
-from zaiko_xl.adapters.workbook_file import BACKUP_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
     from zaiko_xl.sample_shop import SampleShop
 
 
+EARLIER_DIR = "zaiko-earlier-demos"  # where a demo run again into the same folder moves the earlier workbook
 LEDGER_SHEET_DAYS = 120  # movements kept row by row on the demo's 社内台帳 sheet
 
 
@@ -41,10 +41,11 @@ def user_sheets(shop: SampleShop) -> tuple[dict[str, pd.DataFrame], bool]:
 
 
 def set_aside(workbook: Path) -> Path | None:
-    """Move an earlier demo workbook into ``zaiko-backups/`` (never deleted); returns where it went."""
+    """Move an earlier demo workbook into ``zaiko-earlier-demos/`` (never deleted); returns where it went."""
     if not workbook.exists():
         return None
-    target = workbook.parent / BACKUP_DIR / f"{workbook.stem}.{datetime.now():%Y%m%d-%H%M%S-%f}{workbook.suffix}"
+    # its own folder: the batch writer's rotation in BACKUP_DIR keeps only the newest few files
+    target = workbook.parent / EARLIER_DIR / f"{workbook.stem}.{datetime.now():%Y%m%d-%H%M%S-%f}{workbook.suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.replace(target)
     return target

@@ -33,7 +33,10 @@ def pull_button() -> None:
 def reconcile_button() -> None:
     """差異チェック: compare the three sources and write 在庫比較 (hand edits survive)."""
     with excel_run(xw.Book.caller(), "差異チェック") as run:
-        run.done(services.reconcile(run.workbook, run.progress).render())
+        now = bootstrap.jst_now()
+        ports = bootstrap.build_reconcile(run.settings, run.workbook, run.book.name)
+        run.done(services.reconcile(**ports, as_of=now, run_id=bootstrap.new_run_id("reconcile", now),
+                                    progress=run.progress).render())
 
 
 def reorder_button() -> None:

@@ -13,7 +13,7 @@ set uses, so one plant never changes another SKU's numbers):
 plant                         cause       what changes
 ============================  ==========  ===================================================
 ``delay_order``               遅延        an unshipped Yahoo order after RMS's last update
-``delay_inbound``             遅延        inbound received (WMS + ledger) after RMS's last update
+``delay_inbound``             遅延        inbound received (WMS row + ledger) after RMS's last update
 ``split_rms``                 分断        RMS off by ±2..9, nothing pending
 ``split_ledger``              分断        a ledger 棚卸調整 ±2..9 the warehouse never saw
 ``notation_normalised``       表記揺れ    the warehouse code respelt (全角, ー, case, spaces)
@@ -25,6 +25,11 @@ plant                         cause       what changes
 ``pending_cancel``            未反映      a shipped order cancelled, キャンセル戻し not booked
 ``unknown``                   不明        RMS and ledger both off by unrelated amounts
 ============================  ==========  ===================================================
+
+Times: orders, receipts and returns are planted in the hours before RMS's last update
+(recent, so a window of the last days, ``sample_shop.window``, keeps them) and move the
+warehouse row's time (``updated_at``: its numbers are as of its last movement). Ledger-only
+adjustments lie before the warehouse row's time (the WMS should have seen them).
 """
 
 from __future__ import annotations
@@ -36,8 +41,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain._reconcile_standins import explode_bom, normalise_code
+from zaiko_xl.domain.allocation import open_allocations
+from zaiko_xl.domain.bom import explode_bom
 from zaiko_xl.domain.reconcile import Cause
+from zaiko_xl.domain.sku import normalise_code
 
 PLANTS: dict[str, Cause] = {
     "delay_order": Cause.DELAY, "delay_inbound": Cause.DELAY, "split_rms": Cause.SPLIT,
@@ -92,9 +99,11 @@ class _Planter:
         self.rms_row = pd.Series(rms.index, index=rkey).reindex(ikey.to_numpy())
         self.rms_row.index = items["sku"].astype(str).to_numpy()
         self.wh_code = pd.Series(items["warehouse_code"].astype(str).to_numpy(), index=items["sku"].astype(str))
-        users = explode_bom(self.f["bom"]) if not self.f["bom"].empty else {}
-        self.used = {c for parts in users.values() for c in parts}
-        self.recipes = users
+        leaves = explode_bom(self.f["bom"]) if not self.f["bom"].empty else pd.DataFrame(
+            {"set_sku": [], "component_sku": [], "quantity": []})
+        self.leaves = leaves.astype({"set_sku": str, "component_sku": str})
+        self.used = set(self.leaves["component_sku"])
+        self.recipes = set(self.leaves["set_sku"])
         self.free = [s for s, is_set in zip(items["sku"].astype(str), items["is_set"], strict=True)
                      if not is_set and s not in self.used and self.wh_code[s] in self.wh_row.index
                      and not pd.isna(self.rms_row.get(s))]
@@ -109,7 +118,7 @@ class _Planter:
         return ok
 
     def _sets(self) -> list[str]:
-        return [s for s in self.recipes if not pd.isna(self.rms_row.get(s))]
+        return [s for s in sorted(self.recipes) if not pd.isna(self.rms_row.get(s))]
 
     def _components(self) -> list[str]:
         comps = sorted(self.used - set(self.recipes))
@@ -120,7 +129,7 @@ class _Planter:
         if kind == "delay_order":
             return self._rms("quantity", sku) >= 1 and rms_t < self.as_of - 2 * _MIN
         if kind == "delay_inbound":
-            return rms_t < self._wh("updated_at", sku) - 2 * _MIN
+            return rms_t < self.as_of - 2 * _MIN
         if kind == "set_double":
             return self._double_units(sku) > 0
         return True
@@ -156,24 +165,30 @@ class _Planter:
     def _before_both(self, sku: str) -> pd.Timestamp:
         return min(self._rms("updated", sku), self._wh("updated_at", sku)) - 10 * _MIN
 
+    def _recent(self, sku: str) -> pd.Timestamp:
+        """A moment in the hours before RMS's last update (goods that arrive then: see ``_arrived``)."""
+        return (self._rms("updated", sku) - int(self.rng.integers(10, 120)) * _MIN).floor("s")
+
+    def _arrived(self, sku: str, at: pd.Timestamp) -> None:
+        """Goods reached the warehouse at ``at``: its row's numbers are as of then (or later)."""
+        row = self.wh_row[self.wh_code[sku]]
+        self.f["warehouse"].at[row, "updated_at"] = max(pd.Timestamp(self._wh("updated_at", sku)), at)
+
     def _small(self) -> int:
         return int(self.rng.integers(2, 10)) * int(self.rng.choice([-1, 1]))
 
     def _mark(self, sku: str, kind: str, delta: int) -> None:
         self.truth.append((sku, PLANTS[kind].value, kind, delta))
 
+    def _sellable(self, sku: str) -> int:
+        """On hand minus open allocations (of the shop as given; may be negative)."""
+        if not hasattr(self, "_alloc"):
+            self._alloc = open_allocations(self.f["orders"], self.f["bom"])
+        return int(self._wh("on_hand", sku)) - int(self._alloc.get(sku, 0))
+
     def _double_units(self, sku: str) -> int:
         """Units the set rule gives to sets from this component (consistent shop, no buffer)."""
-        if not hasattr(self, "_alloc"):
-            lines = self.f["orders"][self.f["orders"]["status"] == "unshipped"]
-            rec = [(s, c, q) for s, parts in self.recipes.items() for c, q in parts.items()]
-            rec_df = pd.DataFrame(rec, columns=["sku", "leaf", "per"])
-            sets = lines.merge(rec_df, on="sku")
-            leaf = pd.concat([lines[~lines["sku"].isin(self.recipes)][["sku", "quantity"]],
-                              pd.DataFrame({"sku": sets["leaf"], "quantity": sets["quantity"] * sets["per"]})])
-            self._alloc = leaf.groupby("sku")["quantity"].sum()
-        sellable = int(self._wh("on_hand", sku)) - int(self._alloc.get(sku, 0))
-        return max(0, sellable - int(self._rms("quantity", sku)))
+        return max(0, self._sellable(sku) - int(self._rms("quantity", sku)))
 
     # ---------------------------------------------------------------- the plants
     def delay_order(self, sku: str) -> None:
@@ -183,11 +198,14 @@ class _Planter:
         self._mark(sku, "delay_order", -qty)
 
     def delay_inbound(self, sku: str) -> None:
-        rms_t, wh_t = self._rms("updated", sku), self._wh("updated_at", sku)
-        at, qty, ref = rms_t + (wh_t - rms_t) / 2, int(self.rng.integers(5, 30)), self._ref("PLANT-PO")
+        """Received after RMS's last update; the warehouse row (and its time) and the ledger have it."""
+        rms_t = self._rms("updated", sku)
+        at = (rms_t + (self.as_of - rms_t) / 2).floor("s")
+        qty, ref = int(self.rng.integers(5, 30)), self._ref("PLANT-PO")
         self._inbound(sku, qty, at, ref)
         self._ledger(sku, "入荷", qty, at, ref)
         self._add_wh(sku, qty)
+        self._arrived(sku, at)
         self._mark(sku, "delay_inbound", qty)
 
     def split_rms(self, sku: str) -> None:
@@ -227,15 +245,18 @@ class _Planter:
         self._mark(sku, "set_double", delta)
 
     def pending_inbound(self, sku: str) -> None:
-        qty = int(self.rng.integers(5, 30))
-        self._inbound(sku, qty, self._before_both(sku), self._ref("PLANT-PO"))
+        qty, at = int(self.rng.integers(5, 30)), self._recent(sku)
+        before = self._sellable(sku)
+        self._inbound(sku, qty, at, self._ref("PLANT-PO"))
         self._add_wh(sku, qty)
-        self._add_rms(sku, qty)
+        self._arrived(sku, at)
+        self._add_rms(sku, max(0, before + qty) - max(0, before))  # RMS shows the new units (from 0 up)
         self._mark(sku, "pending_inbound", qty)
 
     def pending_return(self, sku: str, status: str = "returned", kind: str = "pending_return") -> None:
-        back, qty = self._before_both(sku), int(self.rng.integers(1, 4))
+        back, qty = self._recent(sku), int(self.rng.integers(1, 4))
         number = self._order(sku, qty, status, back - 120 * _MIN, back)
+        self._arrived(sku, back)  # out and back: on hand unchanged, the row's time moves
         self._ledger(sku, "出荷", qty, back - 60 * _MIN, number)
         self._mark(sku, kind, qty)
 

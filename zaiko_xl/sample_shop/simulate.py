@@ -169,7 +169,8 @@ class Simulation:
             self.out.journal.book(RETURNED, np.array([sku]), np.array([qty]), np.array([at]), np.array([ref], object))
             return
         self.stock[other] -= qty
-        self.out.journal.book(SWAP, np.array([sku, other]), np.array([qty, -qty]), np.array([at, at + np.timedelta64(30, "m")]),
+        sent = min(at + np.timedelta64(30, "m"), self.as_of)  # the replacement leaves 30 min later, never after as_of
+        self.out.journal.book(SWAP, np.array([sku, other]), np.array([qty, -qty]), np.array([at, sent]),
                               np.array([ref, ref], dtype=object))
 
     def _ship(self, day: int) -> None:

@@ -10,6 +10,7 @@ marked line in ``seed_data`` with
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,9 @@ from zaiko_xl.sandbox.config import SandboxConfig, jst_now
 from zaiko_xl.sandbox.state import Line, SandboxState, SimOrder
 
 StockRow = tuple[str, str, int]
+_RMS_ORDER_NUMBER = re.compile(r"\d{6}-\d{8}-\d{10}")  # shop id - order date - serial
 _PROGRESS = {"unshipped": 300, "shipped": 500, "cancelled": 900, "returned": 900}
+_OPENNESS = {"unshipped": 0, "shipped": 1, "returned": 2, "cancelled": 3}  # an order's status on RMS: its most open line
 _COLORS = ("red", "blue", "black", "white", "navy", "gray", "beige", "green")
 _SIZES = ("S", "M", "L", "XL", "F")
 
@@ -47,7 +50,10 @@ def seed_state(state: SandboxState, rows: Iterable[StockRow], history: Iterable[
             groups.setdefault(line.group, []).append(line)
         for lines in groups.values():
             first = lines[0]
-            order = SimOrder(state.next_order_number(first.ordered_at), _PROGRESS[first.status], first.ordered_at,
+            # An order number already in RMS's form (the sample shop's) is kept: the shop's ledger books
+            # shipments and returns by it. Other groups get the sandbox's next number.
+            number = first.group if _RMS_ORDER_NUMBER.fullmatch(first.group) else state.next_order_number(first.ordered_at)
+            order = SimOrder(number, _PROGRESS[first.status], first.ordered_at,
                              [Line(o.manage_number.lower(), o.variant_id, o.units) for o in lines])
             if first.status in ("shipped", "returned"):
                 order.shipped_at = first.changed_at or first.ordered_at + timedelta(days=1)
@@ -102,11 +108,19 @@ def _history(rng: random.Random, rows: list[StockRow], now: datetime) -> list[Se
 
 
 def from_sample_shop(shop: Any) -> tuple[list[StockRow], list[SeedOrder]]:
-    """Rows and history from ``zaiko_xl.sample_shop.generate(...)`` (frames per docs/data-contracts.md)."""
+    """Rows and history from ``zaiko_xl.sample_shop.generate(...)`` (frames per docs/data-contracts.md).
+
+    RMS keeps one status per order, the sample shop one per line: an order whose lines differ
+    is seeded with the lines of its most open status only (unshipped, then shipped, returned,
+    cancelled), which is what RMS shows of it; the other lines' stock moves are in the shop's
+    ledger and warehouse already.
+    """
     stock = shop.rms_stock
     rows = list(zip(stock["manage_number"], stock["variant_id"], stock["quantity"].astype(int), strict=True))
     codes = shop.items.set_index("sku")[["manage_number", "variant_id"]]
     orders = shop.orders[shop.orders["channel"] == "rakuten"].join(codes, on="sku")
+    rank = orders["status"].map(_OPENNESS).fillna(len(_OPENNESS))
+    orders = orders[rank == rank.groupby(orders["order_number"]).transform("min")]
     history = [SeedOrder(str(o.order_number), o.manage_number, o.variant_id, int(o.quantity),
                          _plain_time(o.ordered_at), str(o.status), _plain_time(o.changed_at))
                for o in orders.itertuples(index=False) if isinstance(o.manage_number, str)]

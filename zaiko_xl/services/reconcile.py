@@ -1,8 +1,8 @@
 """Use case: reconcile RMS, warehouse and ledger; keep the person's edits; journal the pull.
 
 ``reconcile`` is what the CLI command and the 差異チェック button call: it loads the pulled
-frames, reads the person's decisions back from the 在庫比較 sheet, compares, records the
-pull in the journal and writes the sheet. ``reconcile_frames`` does the same on frames
+frames, reads the person's decisions back from the 在庫比較 sheet, compares, writes the sheet
+and records the pull in the journal. ``reconcile_frames`` does the same on frames
 already in hand (tests, the demo, ``sync``) and writes nothing but the journal.
 """
 
@@ -16,7 +16,7 @@ from zaiko_xl.domain.reconcile import ReconcileParams
 from zaiko_xl.domain.reconcile import reconcile as compare
 from zaiko_xl.domain.reconcile_history import keep_hand_edits
 from zaiko_xl.domain.reconcile_inputs import SourceFrames, build_reconcile_input
-from zaiko_xl.domain.reconcile_run import make_run, summarise
+from zaiko_xl.domain.reconcile_run import ReconcileRun, make_run
 from zaiko_xl.ports import ComparisonSheet, ReconcileHistory, ReconcileSources
 from zaiko_xl.services.reconcile_report import ReconcileReport
 
@@ -25,11 +25,16 @@ HISTORY_PULLS = 10  # earlier pulls read back for the persistence streaks
 
 def reconcile(sources: ReconcileSources, sheet: ComparisonSheet, history: ReconcileHistory, *,
               params: ReconcileParams, as_of: datetime, run_id: str) -> ReconcileReport:
-    """Load, compare, keep hand edits, journal, write the 在庫比較 sheet; return the report."""
+    """Load, compare, keep hand edits, write the 在庫比較 sheet, then journal the pull; return the report.
+
+    The journal records the pull only once the sheet is written: a refused write (the workbook
+    open in Excel, E501) leaves both as they were.
+    """
     frames = sources.load()
-    report = reconcile_frames(frames, history, params=params, as_of=as_of, run_id=run_id,
-                              decisions=sheet.read_decisions())
+    report, run = _compared(frames, history, params=params, as_of=as_of, run_id=run_id,
+                            decisions=sheet.read_decisions(), at=None)
     sheet.write(report.to_frame(), report.summary)
+    history.record(run)
     return report
 
 
@@ -47,9 +52,17 @@ def reconcile_frames(frames: SourceFrames, history: ReconcileHistory, *, params:
         decisions: the sheet as read back (``sku``, ``confirmed``, ``push``), if any.
         at: when the run was made (defaults to ``as_of``).
     """
-    earlier = history.previous(max(params.delay_max_pulls + 1, HISTORY_PULLS))
+    report, run = _compared(frames, history, params=params, as_of=as_of, run_id=run_id, decisions=decisions, at=at)
+    history.record(run)
+    return report
+
+
+def _compared(frames: SourceFrames, history: ReconcileHistory, *, params: ReconcileParams, as_of: datetime,
+              run_id: str, decisions: pd.DataFrame | None, at: datetime | None) -> tuple[ReconcileReport, ReconcileRun]:
+    """The report and the journal record of one pull (nothing recorded yet)."""
+    earlier = history.previous(max(params.delay_max_pulls + 1, HISTORY_PULLS), frames.pulled_at)
     inputs = build_reconcile_input(frames, as_of)
     result = compare(inputs, params, bom=frames.bom, set_rules=frames.set_rules, history=earlier.differences)
     rows = keep_hand_edits(result, decisions, earlier.last_suggested)
-    history.record(make_run(rows, run_id, at or as_of, as_of))
-    return ReconcileReport(rows=rows, summary=summarise(rows, run_id, as_of))
+    run = make_run(rows, run_id, at or as_of, as_of, frames.pulled_at)
+    return ReconcileReport(rows=rows, summary=run.summary), run

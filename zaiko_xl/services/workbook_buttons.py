@@ -10,17 +10,30 @@ signature, or change it here and in ``entrypoints/excel_macros.py`` together).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from zaiko_xl.domain.notify import format_value
+from zaiko_xl.domain.reconcile import ReconcileParams
 from zaiko_xl.domain.rms import LicenseLevel
-from zaiko_xl.errors import NotBuiltYet
-from zaiko_xl.ports import BaselineStore, KpiSource, Progress, PullJournal, Workbook
+from zaiko_xl.ports import (
+    BaselineStore,
+    ComparisonSheet,
+    KpiSource,
+    Progress,
+    PullJournal,
+    ReconcileHistory,
+    ReconcileSources,
+    Workbook,
+)
 from zaiko_xl.services import push_button
 from zaiko_xl.services.kpi import KpiOptions, refresh_kpis
 from zaiko_xl.services.pull import PullOptions, PullSources, pull_workbook
 from zaiko_xl.services.push import PushDeps, PushOptions
 from zaiko_xl.services.push_button import NOTHING_TO_SEND, PushPlanSummary
+from zaiko_xl.services.reconcile import reconcile as reconcile_service
 from zaiko_xl.services.reorder import ReorderResult
+
+RECONCILE_LABEL = "差異チェック / reconcile"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +57,18 @@ def pull(workbook: Workbook, progress: Progress, sources: PullSources, journal: 
     return RunSummary(ja, en)
 
 
-def reconcile(workbook: Workbook, progress: Progress) -> RunSummary:
-    """差異チェック: compare, classify, write 在庫比較 (keeping hand edits)."""
-    raise NotBuiltYet(command="差異チェック / reconcile")
+def reconcile(sources: ReconcileSources, sheet: ComparisonSheet, history: ReconcileHistory, *,
+              params: ReconcileParams, as_of: datetime, run_id: str, progress: Progress) -> RunSummary:
+    """差異チェック: compare, classify, write 在庫比較 (keeping hand edits); the service of `zaiko-xl reconcile`."""
+    progress.update(RECONCILE_LABEL, 0, 1)
+    report = reconcile_service(sources, sheet, history, params=params, as_of=as_of, run_id=run_id)
+    progress.update(RECONCILE_LABEL, 1, 1)
+    s = report.summary
+    return RunSummary(
+        f"在庫比較を更新しました: {s.skus:,} SKU、差異 {s.differing:,} 件、リスク数量 {s.units_at_risk:,} 個"
+        f"、手修正を保持 {s.edited:,} 件",
+        f"在庫比較 updated: {s.skus:,} SKUs, {s.differing:,} differing, {s.units_at_risk:,} units at risk, "
+        f"{s.edited:,} hand edits kept")
 
 
 def reorder_summary(result: ReorderResult) -> RunSummary:
