@@ -27,7 +27,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +217,9 @@ class WorkbookFile:
         return target
 
 
+_JST = timezone(timedelta(hours=9))
+
+
 def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[int], str], file: str) -> Iterable[bytes]:
     """The sheet part with new rows and cells, as chunks (data rows are made while the zip is written)."""
     parts = sheet_xml.split(xml, spec.first_data_row if spec.columns else None)
@@ -226,7 +229,7 @@ def _new_part(spec: Sheet, xml: bytes, update: SheetUpdate, shared: Callable[[in
     refs = spec.cell_refs()
     cells = dict(update.cells)
     if "updated_at" in refs and "updated_at" not in cells:
-        cells["updated_at"] = datetime.now().replace(microsecond=0)
+        cells["updated_at"] = datetime.now(_JST).replace(tzinfo=None, microsecond=0)  # shops read JST, whatever the PC
     head = sheet_xml.update_head(parts.head, {refs[k][0]: v for k, v in cells.items()}, styles) if cells else parts.head
     if update.rows is None:
         return [parts.before.encode(), head.encode(), parts.data, parts.after.encode()]
