@@ -23,7 +23,7 @@ def _rows(n: int, shift: int = 0) -> pd.DataFrame:
     index = pd.RangeIndex(n)
     return pd.DataFrame({
         "sku": [f"SKU-{i:06d}" for i in index], "name": [f"商品 {i} 綿100% Tシャツ Mサイズ" for i in index],
-        "rms_quantity": index % 500 + shift, "warehouse_available": index % 480, "ledger_balance": index % 480,
+        "rms_quantity": index % 500 + shift, "warehouse_on_hand": index % 480, "ledger_balance": index % 480,
         "open_allocations": index % 7, "expected_rms": index % 473, "difference": index % 9,
         "cause": [CAUSES[i % 7] for i in index], "evidence": [f"倉庫ファイル以降の受注 {i % 5} 件" for i in index],
         "suggested": index % 473, "confirmed": index % 473, "push": index % 11 == 0,
