@@ -296,7 +296,7 @@ def build_reconcile(settings: Settings, book: Workbook, name: str) -> dict[str, 
         name: the workbook's file name, for messages.
 
     Returns:
-        ``sources``, ``sheet``, ``history``, ``params``.
+        ``sources``, ``sheet``, ``history``, ``params``, ``kpi`` (the KPI store in the journal).
     """
     from zaiko_xl.adapters.file_sources import FileLedgerSource
     from zaiko_xl.adapters.reconcile_sheets import WorkbookComparisonSheet, WorkbookReconcileSources
@@ -309,7 +309,8 @@ def build_reconcile(settings: Settings, book: Workbook, name: str) -> dict[str, 
         sheet = led.sheet if path.suffix.lower() in EXCEL_SUFFIXES else None
         ledger = FileLedgerSource(path, sheet=sheet, columns=led.columns, encoding=led.encoding)
     return {"sources": WorkbookReconcileSources(book, name, ledger), "sheet": WorkbookComparisonSheet(book),
-            "history": reconcile_history(settings), "params": reconcile_params(settings)}
+            "history": reconcile_history(settings), "params": reconcile_params(settings),
+            "kpi": build_kpi_store(settings)}
 
 
 def new_run_id(kind: str, now: datetime) -> str:

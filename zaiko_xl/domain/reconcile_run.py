@@ -107,3 +107,18 @@ def one_run_per_pull(runs: list[tuple[int, datetime | None]], pulls: int,
             seen.add(pulled_at)
         chosen.append(seq)
     return chosen[:pulls]
+
+
+KPI_CAUSES = {Cause.DELAY: "sync_delay", Cause.SPLIT: "split_stock", Cause.NOTATION: "sku_notation",
+              Cause.SET: "set_product", Cause.PENDING: "pending_movement", Cause.UNKNOWN: "unknown"}
+
+
+def kpi_results(run: ReconcileRun) -> pd.DataFrame:
+    """The ``reconcile_results`` KPI frame of a run (data-contracts §9): one row per difference class.
+
+    A run without differences gives one row with cause ``""`` and 0 SKUs, so the run still counts.
+    """
+    rows = [(key, run.summary.counts.get(cause.value, 0)) for cause, key in KPI_CAUSES.items()]
+    rows = [row for row in rows if row[1] > 0] or [("", 0)]
+    return pd.DataFrame({"run_id": run.run_id, "at": pd.Timestamp(run.at),
+                         "cause": [c for c, _ in rows], "skus": [n for _, n in rows]})

@@ -152,14 +152,16 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints.console import progress_bar
     from zaiko_xl.entrypoints.pull_view import render_workbook_pull
+    from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services.pull import pull_workbook
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        book = bootstrap.writable_workbook(settings, workbook)
-        with bootstrap.pull_sources(settings, workbook, journal_calls=True) as sources, progress_bar() as progress:
-            report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
-                                   bootstrap.pull_options(settings, workbook), progress)
+        with recorded_run(settings, "pull"):
+            book = bootstrap.writable_workbook(settings, workbook)
+            with bootstrap.pull_sources(settings, workbook, journal_calls=True) as sources, progress_bar() as progress:
+                report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
+                                       bootstrap.pull_options(settings, workbook), progress)
         render_workbook_pull(report, workbook, stdout_console())
 
 
@@ -174,13 +176,14 @@ def reconcile(
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints.reconcile_view import render_reconcile
+    from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services.reconcile import reconcile as compare
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        now = bootstrap.jst_now()
-        ports = bootstrap.build_reconcile(settings, bootstrap.workbook_file(settings, workbook), workbook.name)
-        report = compare(**ports, as_of=as_of or now, run_id=bootstrap.new_run_id("reconcile", now))
+        with recorded_run(settings, "reconcile") as run_id:
+            ports = bootstrap.build_reconcile(settings, bootstrap.workbook_file(settings, workbook), workbook.name)
+            report = compare(**ports, as_of=as_of or bootstrap.jst_now(), run_id=run_id)
         render_reconcile(report, str(workbook), stdout_console())
 
 
@@ -195,13 +198,15 @@ def reorder(
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints.reorder_view import render_reorder
+    from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services.reorder import run_reorder
 
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, workbook), workbook)
-        result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
-                                      as_of.date() if as_of else date.today())
+        with recorded_run(settings, "reorder"):
+            source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, workbook), workbook)
+            result, written = run_reorder(source, bootstrap.holiday_source(), sink,
+                                          bootstrap.reorder_params(settings), as_of.date() if as_of else date.today())
         render_reorder(result, written, stdout_console())
 
 
@@ -217,23 +222,25 @@ def push(
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services import push as push_service
     from zaiko_xl.services.push_workbook import push_workbook
 
     console = stdout_console()
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        deps, options = bootstrap.build_push_deps(settings), bootstrap.push_options(settings, confirmed=yes)
-        if resume:
-            result = push_service.resume(deps, options)
-            out.render_resume(console, result)
-        else:
-            done = push_workbook(bootstrap.workbook_file(settings, workbook), deps, options, source=workbook.name,
-                                 dry_run=dry_run, confirm=out.terminal_confirm(console))
-            out.render_workbook_push(console, done, dry_run=dry_run)
-            result = done.result
-        if result is not None:
-            push_service.raise_for_outcome(result)
+        with recorded_run(settings, "push --dry-run" if dry_run else "push"):  # a dry run changes nothing in RMS
+            deps, options = bootstrap.build_push_deps(settings), bootstrap.push_options(settings, confirmed=yes)
+            if resume:
+                result = push_service.resume(deps, options)
+                out.render_resume(console, result)
+            else:
+                done = push_workbook(bootstrap.workbook_file(settings, workbook), deps, options,
+                                     source=workbook.name, dry_run=dry_run, confirm=out.terminal_confirm(console))
+                out.render_workbook_push(console, done, dry_run=dry_run)
+                result = done.result
+            if result is not None:
+                push_service.raise_for_outcome(result)
 
 
 @app.command()
@@ -246,17 +253,19 @@ def rollback(
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services import push as push_service
 
     console = stdout_console()
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx))
-        deps = bootstrap.build_push_deps(settings)
-        result = push_service.rollback(run_id, deps, bootstrap.push_options(settings, confirmed=yes),
-                                       confirm=out.terminal_confirm(console),
-                                       journal_name=str(settings.resolve(settings.journal.path)))
-        out.render_result(console, result)
-        push_service.raise_for_outcome(result)
+        with recorded_run(settings, "rollback"):
+            deps = bootstrap.build_push_deps(settings)
+            result = push_service.rollback(run_id, deps, bootstrap.push_options(settings, confirmed=yes),
+                                           confirm=out.terminal_confirm(console),
+                                           journal_name=str(settings.resolve(settings.journal.path)))
+            out.render_result(console, result)
+            push_service.raise_for_outcome(result)
 
 
 @app.command()
@@ -272,14 +281,16 @@ def sync(
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints import push_output as out
+    from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services.sync import run_sync
 
     console = stdout_console()
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        ports, deps, options = bootstrap.build_sync(settings, workbook)
-        run_sync(ports, deps, options, loop_s=None if once else interval, full=full, yes=yes,
-                 report=lambda r: out.render_sync_cycle(console, r))
+        with recorded_run(settings, "sync"):
+            ports, deps, options = bootstrap.build_sync(settings, workbook)
+            run_sync(ports, deps, options, loop_s=None if once else interval, full=full, yes=yes,
+                     report=lambda r: out.render_sync_cycle(console, r))
 
 
 @app.command()

@@ -16,25 +16,29 @@ from zaiko_xl.domain.reconcile import ReconcileParams
 from zaiko_xl.domain.reconcile import reconcile as compare
 from zaiko_xl.domain.reconcile_history import keep_hand_edits
 from zaiko_xl.domain.reconcile_inputs import SourceFrames, build_reconcile_input
-from zaiko_xl.domain.reconcile_run import ReconcileRun, make_run
-from zaiko_xl.ports import ComparisonSheet, ReconcileHistory, ReconcileSources
+from zaiko_xl.domain.reconcile_run import ReconcileRun, kpi_results, make_run
+from zaiko_xl.ports import ComparisonSheet, KpiRecorder, ReconcileHistory, ReconcileSources
 from zaiko_xl.services.reconcile_report import ReconcileReport
 
 HISTORY_PULLS = 10  # earlier pulls read back for the persistence streaks
 
 
 def reconcile(sources: ReconcileSources, sheet: ComparisonSheet, history: ReconcileHistory, *,
-              params: ReconcileParams, as_of: datetime, run_id: str) -> ReconcileReport:
+              params: ReconcileParams, as_of: datetime, run_id: str,
+              kpi: KpiRecorder | None = None) -> ReconcileReport:
     """Load, compare, keep hand edits, write the 在庫比較 sheet, then journal the pull; return the report.
 
     The journal records the pull only once the sheet is written: a refused write (the workbook
-    open in Excel, E501) leaves both as they were.
+    open in Excel, E501) leaves both as they were. With ``kpi``, the counts per difference class
+    are recorded as ``reconcile_results`` (the 在庫差件数 KPI) after the journal.
     """
     frames = sources.load()
     report, run = _compared(frames, history, params=params, as_of=as_of, run_id=run_id,
                             decisions=sheet.read_decisions(), at=None)
     sheet.write(report.to_frame(), report.summary)
     history.record(run)
+    if kpi is not None:
+        kpi.record("reconcile_results", kpi_results(run))
     return report
 
 
