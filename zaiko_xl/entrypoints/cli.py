@@ -17,7 +17,6 @@ import typer
 from zaiko_xl import __version__
 from zaiko_xl.config import CONFIG_FILE_NAME
 from zaiko_xl.entrypoints.console import cli_errors, stdout_console
-from zaiko_xl.errors import NotBuiltYet
 
 app = typer.Typer(
     help="zaiko-xl: 楽天市場の在庫を Excel で正しく保つ / keep a Rakuten Ichiba shop's stock right from Excel.",
@@ -46,11 +45,6 @@ def _config_path(ctx: typer.Context, workbook: Path | None = None) -> Path:
     if given is not None:
         return given
     return (workbook.parent if workbook is not None else Path(".")) / CONFIG_FILE_NAME
-
-
-def _not_built(ctx: typer.Context, command: str) -> None:
-    with cli_errors(_globals(ctx).debug):
-        raise NotBuiltYet(command=command)
 
 
 def _parse_date(text: str, option: str) -> date:
