@@ -128,6 +128,24 @@ class FakeReorderSource:
         return self.inputs
 
 
+class FakeOrderHistory:
+    """The journal's order lines in memory (``order_number``, ``channel``, ``sku``, ``quantity``,
+    ``status``, ``ordered_at``); text comes back categorical, as from the SQLite store."""
+
+    def __init__(self, lines: pd.DataFrame) -> None:
+        self.lines = lines.reset_index(drop=True)
+
+    def order_lines(self, start: date, end: date, *, skip_orders: Iterable[str] = ()) -> pd.DataFrame:
+        day = pd.to_datetime(self.lines["ordered_at"]).dt.date
+        pick = (day >= start) & (day <= end) & ~self.lines["order_number"].astype(str).isin(set(skip_orders))
+        found = self.lines.loc[pick, ["order_number", "channel", "sku", "quantity", "status", "ordered_at"]]
+        return found.astype({c: "category" for c in ("order_number", "channel", "sku", "status")}).reset_index(drop=True)
+
+    def first_order_days(self, channels: Iterable[str]) -> dict[str, date]:
+        first = pd.to_datetime(self.lines["ordered_at"]).groupby(self.lines["channel"]).min()
+        return {c: first[c].date() for c in channels if c in first.index}
+
+
 class FakeReorderSink:
     """Keeps the sheets' rows and the purchase-order tables it was given."""
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         HolidaySource,
         LicenseSource,
         Notifier,
+        OrderHistorySource,
         ReorderSink,
         ReorderSource,
         RmsCsvSink,
@@ -218,6 +219,13 @@ def build_reorder(settings: Settings, book: Workbook, workbook: Path) -> tuple[R
 
     folder = settings.reorder.out_dir if settings.reorder.out_dir.is_absolute() else workbook.parent / settings.reorder.out_dir
     return WorkbookReorderSource(book, workbook.name), WorkbookReorderSink(book, str(workbook), folder)
+
+
+def build_order_history(settings: Settings) -> OrderHistorySource | None:
+    """The order lines recorded in the journal (the KPI store), for the reorder's demand history;
+    None when there is no journal yet (reading never creates one)."""
+    path = journal_path(settings)
+    return build_kpi_store(settings) if path.exists() else None
 
 
 _JST = timezone(timedelta(hours=9))

@@ -7,7 +7,7 @@ outside thing; keep the domain types in the signatures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -124,6 +124,21 @@ class ReorderSource(Protocol):
     """The frames a replenishment plan is computed from (item master, suppliers, stock, orders, ...)."""
 
     def load(self) -> ReorderInputs: ...
+
+
+class OrderHistorySource(Protocol):
+    """Order lines kept in the journal (docs/data-contracts.md §9): the demand history that no
+    longer fits the 受注 sheet."""
+
+    def order_lines(self, start: date, end: date, *, skip_orders: Collection[str] = ()) -> pd.DataFrame:
+        """Lines ordered on days ``start``..``end`` (inclusive, JST), the lines of the orders in
+        ``skip_orders`` left out: ``order_number``, ``channel``, ``sku``, ``quantity``, ``status``,
+        ``ordered_at`` (text columns categorical)."""
+        ...
+
+    def first_order_days(self, channels: Collection[str]) -> dict[str, date]:
+        """The first day each of ``channels`` has an order line in the journal (absent: none)."""
+        ...
 
 
 class ReorderSink(Protocol):

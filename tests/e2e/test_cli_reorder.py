@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -131,3 +131,33 @@ def test_a_missing_workbook_exits_4_with_the_file_named(tmp_path):
     assert str(tmp_path / "shop.xlsm") in result.output and "E201" in result.output
 
 
+
+
+def _uneven_year() -> pd.DataFrame:
+    """400 days of A and B with quantities that vary (spread, seasonality and the recent mean all count)."""
+    a = daily_orders("A-1", [(i * 7) % 5 + (3 if i % 90 < 20 else 0) for i in range(400)], LAST_DAY)
+    b = daily_orders("B-2", [(i * 3) % 4 for i in range(400)], LAST_DAY).assign(channel="yahoo")
+    return pd.concat([a, b], ignore_index=True)
+
+
+def _reorder_folder(template: Path, folder: Path, orders: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """`zaiko-xl reorder` on a workbook in ``folder`` whose 受注 sheet holds ``orders``: 発注 and the PO file."""
+    book = create_workbook(template, folder / "shop.xlsm", _shop_sheets(受注=orders.reset_index(drop=True)))
+    result = runner.invoke(app, ["reorder", "-w", str(book), "--as-of", "2026-12-25"])
+    assert result.exit_code == 0, result.output
+    return read_sheet(book, "発注"), (folder / "発注書CSV" / "PO-20261225-S2.csv").read_text(encoding="cp932")
+
+
+def test_a_30_day_sheet_with_the_year_before_in_the_journal_plans_as_a_whole_year_on_the_sheet(built_template, tmp_path):
+    from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
+
+    year = _uneven_year()
+    recent = year["ordered_at"].dt.date > LAST_DAY - timedelta(days=30)
+    whole, whole_po = _reorder_folder(built_template, tmp_path / "whole", year)
+    split_folder = tmp_path / "split"
+    SqliteKpiStore(split_folder / "zaiko-journal.sqlite").record("orders", year.loc[~recent])
+    split, split_po = _reorder_folder(built_template, split_folder, year.loc[recent])
+    pd.testing.assert_frame_equal(split, whole)
+    assert split["seasonal_index"].ne(1.0).all()  # a year known: 30 days alone would give no seasonal index
+    assert split_po == whole_po
+    assert len(read_sheet(split_folder / "shop.xlsm", "受注")) == int(recent.sum())  # the sheet keeps its 30 days

@@ -63,6 +63,10 @@ def test_the_demo_reorder_step_fills_both_sheets_and_writes_one_csv_per_purchase
     files = sorted((out / "発注書CSV").iterdir())
     assert [f.stem for f in files] == sorted(drafts["po_number"].unique())
     assert f"│ {len(files)}: SUP00" in result.output  # purchase orders per supplier in the summary
+    # 受注 holds the last 60 days; the year before comes from the journal (seasonal indexes need a year)
+    ordered = read_sheet(book, "受注")["ordered_at"]
+    assert (ordered.max() - ordered.min()).days <= 60
+    assert read_sheet(book, "発注")["seasonal_index"].ne(1.0).any()  # 60 days alone give every SKU index 1
 
 
 def test_the_demo_workbook_is_the_template_with_the_shops_sheets_filled(tmp_path):

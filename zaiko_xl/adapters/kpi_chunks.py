@@ -105,6 +105,14 @@ class Codes:
         self._categories = None
         return text.map(known).to_numpy(np.int64)
 
+    def find(self, values: Iterable[str]) -> np.ndarray:
+        """The ids of texts already in the table (nothing is added); texts not there are left out."""
+        unique = list(dict.fromkeys(str(v) for v in values))
+        if not unique:
+            return np.zeros(0, dtype=np.int64)
+        known = self._lookup(np.asarray(unique, dtype=object))
+        return np.fromiter((known[v] for v in unique if v in known), dtype=np.int64)
+
     def _lookup(self, values: np.ndarray) -> dict[str, int]:
         size = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}").fetchone()[0]
         if len(values) > size // 4:  # most of the table: read it whole

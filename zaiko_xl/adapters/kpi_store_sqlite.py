@@ -1,4 +1,5 @@
-"""The KPI history in the SQLite journal (``kpi_*`` tables): KpiRecorder, KpiSource, BaselineStore.
+"""The KPI history in the SQLite journal (``kpi_*`` tables): KpiRecorder, KpiSource, BaselineStore,
+and OrderHistorySource (the reorder's order history from the recorded order lines).
 
 Pull, push and reconcile call ``record(frame_name, frame)`` with frames of docs/data-contracts.md
 section 9; ``kpi_inputs`` gives them back for a period with categorical text (fast to compute on).
@@ -10,20 +11,21 @@ The three large frames (stock history, order lines, sync events) live in day chu
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Collection
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from zaiko_xl.adapters import kpi_history_write as hw
-from zaiko_xl.adapters.kpi_chunks import Codes, read_days
+from zaiko_xl.adapters.kpi_chunks import Codes, read_days, unpack
 from zaiko_xl.adapters.ops_journal import opened
 from zaiko_xl.domain import kpi_frames as kf
 from zaiko_xl.domain.kpi import KpiInputs
 
 _DAY = np.timedelta64(1, "D")
+_EPOCH = date(1970, 1, 1)
 _NAT = np.iinfo(np.int64).min
 CONTRACTS = {"stock_history": kf.STOCK_HISTORY, "orders": kf.ORDERS, "api_calls": kf.API_CALLS,
              "sync_events": kf.SYNC_EVENTS, "reconcile_results": kf.RECONCILE_RESULTS, "returns": kf.RETURNS,
@@ -40,6 +42,18 @@ def _times(values: np.ndarray) -> pd.Series:
     if values.dtype != np.int64:
         values = pd.array(values, dtype="Int64").to_numpy(dtype=np.int64, na_value=_NAT)
     return pd.Series(values.view("datetime64[s]").astype("datetime64[ns]"))
+
+
+def _epoch_day(day: date) -> int:
+    return int((np.datetime64(day, "D") - np.datetime64(0, "D")) // _DAY)
+
+
+def _order_ids(order_id: np.ndarray) -> pd.Categorical:
+    """Journal order ids as a categorical; ids are dense: a range of categories, no hashing."""
+    ids = order_id.astype(np.int64)
+    low = int(ids.min()) if len(ids) else 0
+    high = int(ids.max()) + 1 if len(ids) else 0
+    return pd.Categorical.from_codes(ids - low, categories=pd.RangeIndex(low, high), validate=False)
 
 
 class SqliteKpiStore:
@@ -99,8 +113,7 @@ class SqliteKpiStore:
 
     # ------------------------------------------------------------ reading
     def kpi_inputs(self, start: date, end: date, lead_days: int) -> KpiInputs:
-        first = int((np.datetime64(start, "D") - np.datetime64(0, "D")) // _DAY)
-        last = int((np.datetime64(end, "D") - np.datetime64(0, "D")) // _DAY)
+        first, last = _epoch_day(start), _epoch_day(end)
         lo_t, hi_t = first * 86400, (last + 1) * 86400
         with opened(self.path) as conn:
             skus, labels = Codes(conn, "kpi_skus", "sku"), Codes(conn, "kpi_labels", "label")
@@ -137,11 +150,7 @@ class SqliteKpiStore:
         """What the KPIs use of the order lines placed on days ``first``..``last``."""
         names = ("order_id", "sku_id", "quantity", "status", "ordered_at", "cancel_reason")
         data = read_days(conn, hw.ORDERS, first, last, names) or {n: np.zeros(0, dtype=np.int64) for n in names}
-        ids = data["order_id"].astype(np.int64)
-        low = int(ids.min()) if len(ids) else 0  # ids are dense: a range of categories, no hashing
-        high = int(ids.max()) + 1 if len(ids) else 0
-        numbers = pd.Categorical.from_codes(ids - low, categories=pd.RangeIndex(low, high), validate=False)
-        return pd.DataFrame({"order_number": numbers,
+        return pd.DataFrame({"order_number": _order_ids(data["order_id"]),
                              "sku": sku(data["sku_id"]), "quantity": data["quantity"].astype(np.int64),
                              "status": labels.categorical(data["status"]),
                              "ordered_at": _times(data["ordered_at"]),
@@ -168,6 +177,39 @@ class SqliteKpiStore:
             elif pd.api.types.is_string_dtype(frame[name].dtype) or frame[name].dtype == object:
                 frame[name] = frame[name].astype("category")
         return frame
+
+    # ------------------------------------------------------------ order history (the reorder's)
+    def order_lines(self, start: date, end: date, *, skip_orders: Collection[str] = ()) -> pd.DataFrame:
+        """``OrderHistorySource``: the lines ordered on days ``start``..``end``, except the orders in
+        ``skip_orders``; ``order_number`` as journal order ids (as ``kpi_inputs``)."""
+        first, last = _epoch_day(start), _epoch_day(end)
+        names = ("order_id", "sku_id", "quantity", "status", "ordered_at", "channel")
+        with opened(self.path) as conn:
+            data = read_days(conn, hw.ORDERS, first, last, names) or {n: np.zeros(0, np.int64) for n in names}
+            skipped = Codes(conn, "kpi_order_numbers", "order_number").find(skip_orders) if skip_orders else None
+            if skipped is not None and len(skipped):
+                keep = ~np.isin(data["order_id"], skipped)
+                data = {name: values[keep] for name, values in data.items()}
+            skus, labels = Codes(conn, "kpi_skus", "sku"), Codes(conn, "kpi_labels", "label")
+            return pd.DataFrame({"order_number": _order_ids(data["order_id"]),
+                                 "channel": labels.categorical(data["channel"]), "sku": skus.categorical(data["sku_id"]),
+                                 "quantity": data["quantity"].astype(np.int64),
+                                 "status": labels.categorical(data["status"]), "ordered_at": _times(data["ordered_at"])})
+
+    def first_order_days(self, channels: Collection[str]) -> dict[str, date]:
+        """``OrderHistorySource``: the first day each channel has a line (chunks read oldest first
+        until every channel is found; only their ``channel`` column)."""
+        with opened(self.path) as conn:
+            labels = Codes(conn, "kpi_labels", "label")
+            codes = labels.find(channels)
+            names = dict(zip(codes.tolist(), labels.categorical(codes), strict=True))
+            found: dict[str, date] = {}
+            for day, blob in conn.execute(f"SELECT day, data FROM {hw.ORDERS} ORDER BY day"):
+                for code in set(unpack(blob, ["channel"])["channel"].tolist()) & names.keys():
+                    found.setdefault(str(names[code]), _EPOCH + timedelta(days=day))
+                if len(found) == len(names):
+                    break
+            return found
 
     # ------------------------------------------------------------ baseline
     def load_baseline(self) -> tuple[date, pd.DataFrame] | None:

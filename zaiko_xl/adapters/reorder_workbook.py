@@ -6,7 +6,8 @@ Inputs (docs/data-contracts.md §2, §7): 商品マスタ (item master), 仕入�
 (warehouse rows, summed per ``sku``) and 入荷予定 (inbound; lines not received are on order).
 Rows whose code matched no SKU (blank ``sku``) are left out. The order history starts at
 the latest of each channel's first order on 受注 (before it, a channel's orders were not
-pulled: those days are unknown, not days without sales).
+pulled: those days are unknown, not days without sales). The reorder service joins the
+journal's older order lines to these (``services.reorder_history``).
 
 Output: the 発注 and 発注書 sheets in one atomic save of the workbook (``WorkbookSink``), and
 one Shift_JIS (CP932) CSV per purchase order in a folder beside the workbook. Every CSV is
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from zaiko_xl.adapters.columns import BOM, INBOUND, ITEMS, ORDERS, SUPPLIERS, WAREHOUSE
 from zaiko_xl.adapters.po_csv import cp932_csv_bytes, write_cp932_csv
+from zaiko_xl.domain.order_history import channel_first_days, history_start
 from zaiko_xl.domain.reorder_frames import ReorderInputs
 from zaiko_xl.domain.suppliers import parse_closed_periods
 from zaiko_xl.errors import BadValue, InputProblems, where
@@ -45,23 +46,13 @@ class WorkbookReorderSource:
         return ReorderInputs(
             items=self.book.read_sheet(ITEMS.name), suppliers=suppliers, stock=stock, orders=orders,
             inbound=_resolved(self.book.read_sheet(INBOUND.name)), bom=self.book.read_sheet(BOM.name),
-            supplier_closures=closures(suppliers, self.file), history_start=history_start(orders))
+            supplier_closures=closures(suppliers, self.file), history_start=history_start(channel_first_days(orders)))
 
 
 def _resolved(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose code was matched to a SKU."""
     sku = frame["sku"].fillna("").astype(str).str.strip()
     return frame.loc[sku != ""].assign(sku=sku[sku != ""])
-
-
-def history_start(orders: pd.DataFrame) -> date | None:
-    """The first day every channel's orders are on the sheet (None: no orders)."""
-    if orders.empty:
-        return None
-    times = pd.to_datetime(orders["ordered_at"])
-    channel = orders["channel"].fillna("") if "channel" in orders else pd.Series("", index=orders.index)
-    first = times.groupby(channel.to_numpy()).min().max()
-    return None if pd.isna(first) else first.date()
 
 
 def closures(suppliers: pd.DataFrame, file: str) -> pd.DataFrame:

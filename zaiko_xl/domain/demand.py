@@ -54,6 +54,11 @@ class DemandOptions:
 DEFAULT_OPTIONS = DemandOptions()
 
 
+def history_window_days(options: DemandOptions) -> int:
+    """Days of history the statistics can use: the annual window, and a year for seasonality."""
+    return max(options.annual_days, YEAR_DAYS if options.seasonality else 0)
+
+
 def day_mask(first_day: date, n_days: int, periods: Iterable[tuple[date, date]] = (),
              dates: Iterable[date] = ()) -> np.ndarray:
     """Boolean mask over ``n_days`` days from ``first_day``: True on listed days/periods (inclusive)."""

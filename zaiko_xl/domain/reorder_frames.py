@@ -1,7 +1,7 @@
 """The frames the reorder service reads (column contracts, see docs/data-contracts.md §2).
 
 ``items``, ``orders``, ``inbound`` and ``bom`` are the shared frames; ``suppliers``,
-``supplier_closures``, ``assignments``, ``stock`` and ``exclusions`` are described here and in
+``supplier_closures``, ``assignments``, ``stock``, ``exclusions`` and ``order_history`` are described here and in
 the data contracts. Optional columns may be missing; missing frames are ``None``.
 """
 
@@ -24,6 +24,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "supplier_closures": ("supplier", "start", "end"),
     "assignments": ("sku", "supplier"),
     "exclusions": ("sku", "date"),
+    "order_history": ("sku", "quantity", "status", "ordered_at"),
 }
 OPTIONAL_DEFAULTS: dict[str, dict[str, object]] = {
     "items": {"alt_supplier": "", "jan": ""},
@@ -55,6 +56,9 @@ class ReorderInputs:
         exclusions: days to drop from one SKU's statistics (``sku``, ``date``; ``sku`` "" = all).
         history_start: the first day the order history covers (None: as far back as needed);
             the statistics never count the days before it as days without sales.
+        order_history: the order lines of the demand history when they are more than ``orders``
+            (the 受注 sheet joined with the journal, ``domain.order_history``); None: ``orders``.
+            Backorders always come from ``orders`` (the journal's open lines may be long shipped).
     """
 
     items: pd.DataFrame
@@ -67,6 +71,7 @@ class ReorderInputs:
     assignments: pd.DataFrame | None = None
     exclusions: pd.DataFrame | None = None
     history_start: date | None = None
+    order_history: pd.DataFrame | None = None
 
     def frame(self, name: str) -> pd.DataFrame | None:
         """The named frame with its optional columns filled in (None when not given)."""

@@ -200,7 +200,8 @@ def reorder(
         with recorded_run(settings, "reorder"):
             source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, workbook), workbook)
             result, written = run_reorder(source, bootstrap.holiday_source(), sink,
-                                          bootstrap.reorder_params(settings), as_of.date() if as_of else date.today())
+                                          bootstrap.reorder_params(settings), as_of.date() if as_of else date.today(),
+                                          bootstrap.build_order_history(settings))
         render_reorder(result, written, stdout_console())
 
 

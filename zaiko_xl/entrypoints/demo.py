@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from zaiko_xl.entrypoints.demo_kpi import fresh_journal, kpi_step
+from zaiko_xl.entrypoints.demo_kpi import fresh_journal, history_step, kpi_step
 from zaiko_xl.entrypoints.demo_push import push_step
 from zaiko_xl.entrypoints.demo_reconcile import plant_discrepancies, reconcile_workbook
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 WORKBOOK_NAME = "zaiko.xlsm"
 CONFIG_NAME = "zaiko.toml"
-DEMO_HISTORY_DAYS = 400  # reorder needs a year of history (seasonality) from the 受注 sheet
+DEMO_HISTORY_DAYS = 60  # days of orders pulled into 受注; the reorder's older history comes from the journal
 SHOP_FOLDER = "shop"
 
 
@@ -155,7 +155,7 @@ def _reorder(run: DemoRun) -> None:
     settings = load_settings(run.out / "zaiko.toml")
     source, sink = bootstrap.build_reorder(settings, bootstrap.workbook_file(settings, run.workbook), run.workbook)
     result, written = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(settings),
-                                  run.as_of.date())
+                                  run.as_of.date(), bootstrap.build_order_history(settings))
     run.facts["reorder"] = result
     summary = result.summary()
     orders = summary["suppliers"]
@@ -198,6 +198,7 @@ STEPS: list[tuple[str, Step]] = [
     ("倉庫コードを照合 / match the warehouse codes", _match_warehouse),
     ("店舗のファイルを書き出し / write the shop's files", _write_files),
     ("ブックを作成 / create the workbook", _write_workbook),
+    ("過去2年をジャーナルへ / the shop's past two years into the journal", history_step),
     ("RMS サンドボックスを起動 / start the RMS sandbox", _start_sandbox),
     ("ブックへ取込 / pull into the workbook", _pull),
     ("差異チェック / reconcile", reconcile_workbook),

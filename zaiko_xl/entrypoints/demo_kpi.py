@@ -1,8 +1,9 @@
-"""The demo's last step: the sample shop's two years as KPI history, the KPI sheets, the HTML report.
+"""The demo's journal history and its last step: the KPI sheets and the HTML report.
 
-The sample shop's ledger, orders and returns go into the demo's journal (``kpi_history``) next
-to what the earlier steps journaled themselves (RMS calls of the pull, reconcile and push
-results); then the same service as `zaiko-xl kpi` computes every KPI up to today and writes the
+Before the pull, the sample shop's ledger, orders and returns of two years go into the demo's
+journal (``kpi_history``; the reorder reads its order history from there). The earlier steps
+journal what they do themselves (RMS calls of the pull, reconcile and push results); the last
+step then runs the same service as `zaiko-xl kpi` computes every KPI up to today and writes the
 KPI sheets of the demo workbook, and the HTML report goes beside the workbook. The demo has no
 go-live date: every day is the baseline (導入前の基準値), as for a shop before it goes live.
 """
@@ -34,16 +35,28 @@ def fresh_journal(out: Path) -> None:
     settings.resolve(settings.journal.path).unlink(missing_ok=True)
 
 
-def kpi_step(run: DemoRun) -> None:
+def history_step(run: DemoRun) -> None:
+    """The shop's two years into the journal, as two years of daily pulls would have left them (the
+    reorder reads its order history from there, the KPIs everything)."""
     from zaiko_xl import bootstrap
     from zaiko_xl.config import CONFIG_FILE_NAME, load_settings
     from zaiko_xl.sample_shop.kpi_history import kpi_history
+
+    store = bootstrap.build_kpi_store(load_settings(run.out / CONFIG_FILE_NAME))
+    history = kpi_history(run.shop)
+    for name, frame in history.items():
+        store.record(name, frame)
+    run.summary.append(("ジャーナルの受注履歴 / order history in the journal",
+                        f"{len(history['orders']):,} 行 lines, {HISTORY_DAYS} 日 days"))
+
+
+def kpi_step(run: DemoRun) -> None:
+    from zaiko_xl import bootstrap
+    from zaiko_xl.config import CONFIG_FILE_NAME, load_settings
     from zaiko_xl.services.kpi import KpiOptions, publish_kpi_report, refresh_kpis
 
     settings = load_settings(run.out / CONFIG_FILE_NAME)
     store = bootstrap.build_kpi_store(settings)
-    for name, frame in kpi_history(run.shop).items():
-        store.record(name, frame)
     sale = run.shop.sale_days
     options = KpiOptions(as_of=run.as_of.date() + timedelta(days=1), history_days=HISTORY_DAYS,
                          sale_windows=tuple(zip(sale["start"].dt.date, sale["end"].dt.date, strict=True)))

@@ -58,8 +58,10 @@ def config_text(skus: int, seed: int, *, ledger_in_sheet: bool, history_days: in
     """The demo's zaiko.toml: the shop's files and the local RMS sandbox (credentials come from the environment)."""
     ledger = 'sheet = "社内台帳"' if ledger_in_sheet else 'file = "shop/ledger.csv"'
     history = "" if history_days is None else (
-        "# 発注計算は受注シートの履歴を使います: 季節性のために 1 年以上、出荷済みも含めて取り込みます。\n"
-        "# Reorder reads its history from the 受注 sheet: pull a year and more, shipped lines included.\n"
+        "# 受注シートには直近の受注を出荷済みも含めて取り込みます。発注計算はそれより前の履歴 (季節性のために 1 年) を\n"
+        "# ジャーナル (zaiko-journal.sqlite) の受注明細から読みます。\n"
+        "# The 受注 sheet gets the recent orders, shipped lines included; the reorder reads the year before\n"
+        "# (seasonality) from the order lines in the journal (zaiko-journal.sqlite).\n"
         f"lookback_days = {history_days}\ninclude_shipped = true\n")
     return f"""# zaiko-xl デモの設定 (zaiko-xl demo が作成) / settings of the zaiko-xl demo
 # 同じ店舗の RMS サンドボックス / the same shop's RMS sandbox: zaiko-xl sandbox --skus {skus} --seed {seed}

@@ -47,7 +47,7 @@ def reorder_button() -> None:
     with excel_run(xw.Book.caller(), "発注計算") as run:
         source, sink = bootstrap.build_reorder(run.settings, run.workbook, Path(run.book.fullname))
         result, _ = run_reorder(source, bootstrap.holiday_source(), sink, bootstrap.reorder_params(run.settings),
-                                date.today())
+                                date.today(), bootstrap.build_order_history(run.settings))
         run.done(services.reorder_summary(result).render())
 
 

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from zaiko_xl.domain.demand import YEAR_DAYS, DemandOptions, day_mask
+from zaiko_xl.domain.demand import YEAR_DAYS, DemandOptions, day_mask, history_window_days
 from zaiko_xl.domain.demand_sparse import demand_stats_sparse
 from zaiko_xl.domain.history import daily_totals, stock_position
 from zaiko_xl.domain.leadtime import BusinessCalendar, grouped_lead_times
@@ -26,7 +26,8 @@ from zaiko_xl.domain.rowcheck import RowErrors
 from zaiko_xl.domain.service_level import abc_tiers, tier_service_levels
 from zaiko_xl.domain.suppliers import assign_suppliers, supplier_notes, use_alternative
 from zaiko_xl.errors import ReorderInputError
-from zaiko_xl.ports import HolidaySource, ReorderSink, ReorderSource
+from zaiko_xl.ports import HolidaySource, OrderHistorySource, ReorderSink, ReorderSource
+from zaiko_xl.services.reorder_history import with_journal_history
 from zaiko_xl.services.reorder_sheet import (
     PO_SHEET,
     REORDER_SHEET,
@@ -77,13 +78,15 @@ class ReorderResult:
 
 
 def run_reorder(source: ReorderSource, holidays: HolidaySource, sink: ReorderSink, params: ReorderParams,
-                as_of: date) -> tuple[ReorderResult, list[str]]:
+                as_of: date, journal: OrderHistorySource | None = None) -> tuple[ReorderResult, list[str]]:
     """Read the inputs, plan, write the 発注 and 発注書 sheets and one CSV per purchase order.
 
-    The CLI (``zaiko-xl reorder``) and the 発注計算 button both call this. Returns the result and
-    what was written.
+    The CLI (``zaiko-xl reorder``), the 発注計算 button and the demo call this. The order history
+    is the 受注 sheet's joined with the ``journal``'s when given (``services.reorder_history``).
+    Returns the result and what was written.
     """
-    result = plan_reorder(source.load(), params, holidays, as_of)
+    inputs = with_journal_history(source.load(), journal, params.demand, as_of)
+    result = plan_reorder(inputs, params, holidays, as_of)
     sheets = {REORDER_SHEET: reorder_rows(result.plan), PO_SHEET: purchase_order_rows(result.drafts)}
     return result, sink.write(sheets, purchase_order_tables(result.drafts))
 
@@ -98,7 +101,9 @@ def plan_reorder(inputs: ReorderInputs, params: ReorderParams, holidays: Holiday
     position = stock_position(skus, inputs.frame("stock"), inputs.frame("orders"), inputs.frame("inbound"),
                               inputs.frame("bom"))
     days = _history_days(params, inputs.history_start, as_of)
-    totals, first_day = daily_totals(inputs.frame("orders"), inputs.frame("bom"), skus, as_of, days)
+    history = inputs.frame("order_history")
+    totals, first_day = daily_totals(inputs.frame("orders") if history is None else history, inputs.frame("bom"),
+                                     skus, as_of, days)
     lead = _supplier_lead_times(suppliers, inputs.frame("supplier_closures"), holidays, params, as_of)
     rough_d = totals.row_sums(days - params.demand.recent_days) / params.demand.recent_days
     frame, errors = _choose_suppliers(terms, suppliers, lead, position, rough_d)
@@ -121,7 +126,7 @@ def plan_reorder(inputs: ReorderInputs, params: ReorderParams, holidays: Holiday
 def _history_days(params: ReorderParams, history_start: date | None, as_of: date) -> int:
     """Days of history the statistics use: the windows' need, but never before the history starts
     (days before the first pulled order are unknown, not days without sales)."""
-    days = max(params.demand.annual_days, YEAR_DAYS if params.demand.seasonality else 0)
+    days = history_window_days(params.demand)
     if history_start is None:
         return days
     return max(1, min(days, (as_of - history_start).days))
