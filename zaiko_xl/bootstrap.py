@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from zaiko_xl.adapters.ops_state_sqlite import SqliteNotifyState, SqliteRunLog
     from zaiko_xl.adapters.rms_health import RmsHealth
     from zaiko_xl.adapters.rms_http import HttpRmsClient
+    from zaiko_xl.adapters.source_watch import SqliteSourceWatch
     from zaiko_xl.adapters.template_build import VbaModule
     from zaiko_xl.adapters.workbook_file import WorkbookFile
     from zaiko_xl.config import Settings
@@ -304,7 +305,8 @@ def build_reconcile(settings: Settings, book: Workbook, name: str) -> dict[str, 
         name: the workbook's file name, for messages.
 
     Returns:
-        ``sources``, ``sheet``, ``history``, ``params``, ``kpi`` (the KPI store in the journal).
+        ``sources``, ``sheet``, ``history``, ``params``, ``kpi`` (the KPI store in the journal),
+        ``watch`` (the update latency).
     """
     from zaiko_xl.adapters.file_sources import FileLedgerSource
     from zaiko_xl.adapters.reconcile_sheets import WorkbookComparisonSheet, WorkbookReconcileSources
@@ -318,7 +320,7 @@ def build_reconcile(settings: Settings, book: Workbook, name: str) -> dict[str, 
         ledger = FileLedgerSource(path, sheet=sheet, columns=led.columns, encoding=led.encoding)
     return {"sources": WorkbookReconcileSources(book, name, ledger), "sheet": WorkbookComparisonSheet(book),
             "history": reconcile_history(settings), "params": reconcile_params(settings),
-            "kpi": build_kpi_store(settings)}
+            "kpi": build_kpi_store(settings), "watch": build_source_watch(settings)}
 
 
 def new_run_id(kind: str, now: datetime) -> str:
@@ -345,6 +347,13 @@ def kpi_options(settings: Settings, today: date) -> KpiOptions:
     k = settings.kpi
     windows = tuple((w.start, w.end) for w in settings.sale.windows)
     return KpiOptions(today, k.history_days, k.go_live, windows, k.demand_window_days, k.trend)
+
+
+def build_source_watch(settings: Settings) -> SqliteSourceWatch:
+    """The update-latency watch (last source numbers, open changes) in the journal."""
+    from zaiko_xl.adapters.source_watch import SqliteSourceWatch
+
+    return SqliteSourceWatch(journal_path(settings))
 
 
 def build_kpi_files() -> KpiFiles:
@@ -518,7 +527,8 @@ def build_pull_sink(workbook: Path) -> FrameSink:
 
 
 def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
-    """RMS (one request per batch), the journal, the run lock and the clock for the push services."""
+    """RMS (one request per batch), the journal, the run lock, the clock and the update-latency
+    watch for the push services."""
     import time
 
     from zaiko_xl.adapters.push_journal import SqlitePushJournal
@@ -528,7 +538,8 @@ def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
 
     journal_path = settings.resolve(settings.journal.path)
     return PushDeps(rms=HttpRmsStockWriter(build_rms_client(settings)), journal=SqlitePushJournal(journal_path),
-                    lock=build_run_lock(settings), now=jst_now, sleep=time.sleep, progress=progress or NullProgress())
+                    lock=build_run_lock(settings), now=jst_now, sleep=time.sleep, progress=progress or NullProgress(),
+                    watch=build_source_watch(settings))
 
 
 def build_run_lock(settings: Settings) -> RunLock:

@@ -405,3 +405,17 @@ class SyncState(Protocol):
     def save(self, memory: SyncMemory) -> None:
         """Replace the memory (atomically)."""
         ...
+
+
+class SourceWatch(Protocol):
+    """Update latency (``domain.sync_latency``): the source numbers last seen per SKU and the
+    changes RMS does not show yet (journal ``kpi_source_value``, ``kpi_open_change``); both ends
+    of a change go to the KPI ``sync_events``."""
+
+    def observe(self, seen: pd.DataFrame, at: datetime) -> pd.DataFrame:
+        """Remember ``seen`` (``sku``, ``source``, ``value``, ``changed_at``); returns the changes opened."""
+        ...
+
+    def shown(self, shown: pd.DataFrame) -> pd.DataFrame:
+        """Close the open changes of the SKUs RMS shows (``sku``, ``shown_at``); returns the closed ones."""
+        ...

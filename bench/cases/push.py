@@ -94,9 +94,20 @@ def delta_sync() -> Metrics:
         _run(env, "sync", "--once", "--workbook", str(shop.workbook))
         seconds = time.perf_counter() - started
         stock, want = sandbox.stock(), expected(sandbox.server.state, shop)
+        events = _journaled_changes(folder)
     wrong = sum(1 for k, t in want.items() if stock.get(k) != t)
     return {"seconds": seconds, "first_full_sync_s": round(first, 1), "changed": 1000, "wrong_skus": wrong,
-            "skus": 100_000}
+            "skus": 100_000, "journaled_changes": len(events),
+            "journaled_shown": int(events["shown_at"].notna().sum())}
+
+
+def _journaled_changes(folder: Path):
+    """The update-latency events the sync journaled today (``sync_events``)."""
+    from zaiko_xl.bootstrap import build_kpi_store, jst_now
+    from zaiko_xl.config import load_settings
+
+    today = jst_now().date()
+    return build_kpi_store(load_settings(folder / "zaiko.toml")).kpi_inputs(today, today, 0).sync_events
 
 
 @case("push.warehouse_to_rms_latency", repeat=1, target="<= 60 s with a 30 s sync interval")
@@ -130,8 +141,10 @@ def latency() -> Metrics:
         finally:
             loop.send_signal(signal.SIGINT)
             loop.wait(timeout=30)
+        events = _journaled_changes(folder)
+    journaled = ((events["shown_at"] - events["changed_at"]).dt.total_seconds()).sort_values()
     return {"seconds": max(latencies), "latencies_s": [round(x, 1) for x in latencies], "interval_s": 30,
-            "skus": 10_000}
+            "skus": 10_000, "journaled_latencies_s": [round(x, 1) for x in journaled]}
 
 
 @case("push.reliability_10k", repeat=3, target="0 oversold, 0 lost, 0 doubled, every SKU as expected")

@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
 from zaiko_xl.adapters.push_journal import SqlitePushJournal
 from zaiko_xl.adapters.workbook_file import WorkbookFile, read_sheet
 from zaiko_xl.domain.push_run import RunState
 from zaiko_xl.entrypoints import demo
 from zaiko_xl.entrypoints.cli import app
+from zaiko_xl.entrypoints.demo_sync import DELIVERY_ROWS
 from zaiko_xl.ports import SheetUpdate
 
 runner = CliRunner()
@@ -43,9 +45,9 @@ def steps(monkeypatch):
     return demo.STEPS
 
 
-def _run_ids(journal) -> list[str]:
+def _run_ids(journal, kind: str = "push") -> list[str]:
     with sqlite3.connect(journal) as db:
-        return [row[0] for row in db.execute("SELECT run_id FROM push_run")]
+        return [row[0] for row in db.execute("SELECT run_id FROM push_run WHERE kind = ?", (kind,))]
 
 
 def test_the_demo_pushes_the_ticked_delayed_and_pending_rows_and_journals_the_run(tmp_path, steps):
@@ -64,6 +66,22 @@ def test_the_demo_pushes_the_ticked_delayed_and_pending_rows_and_journals_the_ru
     assert f"rollback {runs[0]} (デモでは取り消しません / the demo does not roll back)" in result.output
     plan = read_sheet(out / "zaiko.xlsm", "反映計画")
     assert set(plan["status"]) == {"sent"} and len(plan) == len(ticked)
+    _check_the_sync_step(out, result.output)
+
+
+def _check_the_sync_step(out, output: str) -> None:
+    """The delivery the sync step books is journaled from the WMS time to the time RMS accepted it."""
+    journal = out / "zaiko-journal.sqlite"
+    sync_runs = _run_ids(journal, "sync")
+    assert len(sync_runs) == 1 and SqlitePushJournal(journal).load(sync_runs[0]).header.state is RunState.DONE
+    warehouse = pd.read_csv(out / "shop" / "warehouse.csv", encoding="cp932", dtype=str)
+    stamps = pd.to_datetime(warehouse["最終更新日時"])
+    events = SqliteKpiStore(journal).kpi_inputs(stamps.max().date(), stamps.max().date(), 0).sync_events
+    assert 0 < len(events) <= DELIVERY_ROWS and events["shown_at"].notna().all()
+    assert set(events["changed_at"]) <= set(stamps)  # the WMS's own times
+    latency = (events["shown_at"] - events["changed_at"]).dt.total_seconds() / 60
+    assert latency.between(2, 20).all()  # stamped 2-15 minutes before the step, shown during it
+    assert f"{len(events)} 件 seen, {len(events)} 件 shown" in output
 
 
 def test_with_an_empty_reconciliation_the_demo_says_there_is_nothing_to_push(tmp_path, monkeypatch):

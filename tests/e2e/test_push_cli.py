@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from tests.push_reliability import build_shop, load
 from tests.push_workbook_setup import settings_file, template, workbook_for
 from tests.sandbox_server import running_sandbox
+from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
+from zaiko_xl.adapters.source_watch import SqliteSourceWatch
 from zaiko_xl.adapters.workbook_file import WorkbookFile
 from zaiko_xl.bootstrap import jst_now
 from zaiko_xl.entrypoints.cli import app
@@ -112,3 +115,23 @@ def test_a_second_run_while_one_holds_the_lock_exits_7(shop_book):
         result = runner.invoke(app, ["push", "--workbook", str(book), "--yes"])
     assert result.exit_code == 7
     assert "E502 別の zaiko-xl の実行中です (PID" in result.output and "sync" in result.output
+
+
+def test_a_push_closes_the_open_changes_of_the_skus_it_applied(sandbox, shop_book):
+    shop, _audit, book = shop_book
+    watch = SqliteSourceWatch(book.parent / "zaiko-journal.sqlite")
+    skus = [f"{m.upper()}-{v}" for m, v in shop.target]
+    looked = jst_now().replace(microsecond=0) - timedelta(minutes=30)
+    seen = pd.DataFrame({"sku": skus, "source": "warehouse", "value": 1, "changed_at": pd.NaT})
+    watch.observe(seen, looked)
+    watch.observe(seen.assign(value=2), looked + timedelta(minutes=1))  # a change seen for every SKU
+    before = jst_now().replace(microsecond=0)
+    result = runner.invoke(app, ["push", "--workbook", str(book), "--yes"])
+    assert result.exit_code == 0, result.output
+    moved = {f"{m.upper()}-{v}" for (m, v), t in shop.target.items() if shop.before[(m, v)] != t}
+    still_open = set(watch.open_changes()["sku"])
+    assert moved and still_open == set(skus) - moved  # SKUs the push did not touch wait for a reconcile
+    events = SqliteKpiStore(book.parent / "zaiko-journal.sqlite").kpi_inputs(looked.date(), jst_now().date(), 0)
+    closed = events.sync_events[events.sync_events["shown_at"].notna()]
+    assert set(closed["sku"].astype(str)) == moved
+    assert closed["shown_at"].between(pd.Timestamp(before), pd.Timestamp(jst_now())).all()

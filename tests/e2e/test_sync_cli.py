@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -13,6 +22,7 @@ from zaiko_xl.bootstrap import jst_now
 from zaiko_xl.entrypoints.cli import app
 
 runner = CliRunner()
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +57,34 @@ def test_a_sync_while_another_run_holds_the_lock_exits_7(shop):
         result = runner.invoke(app, ["sync", "--once", "--workbook", str(shop.workbook)])
     assert result.exit_code == 7
     assert "E502 別の zaiko-xl の実行中です" in result.output and "push (zaiko.xlsm)" in result.output
+
+
+def _sync_runs(journal: Path) -> list[tuple[str, str]]:
+    if not journal.exists():
+        return []
+    with closing(sqlite3.connect(journal)) as conn:
+        try:
+            return conn.execute("SELECT outcome, error_code FROM ops_runs WHERE command = 'sync' "
+                                "ORDER BY started_at").fetchall()
+        except sqlite3.OperationalError:  # the schema is not there yet
+            return []
+
+
+def test_a_sync_loop_records_every_cycle_while_it_runs_and_stops_on_ctrl_c(shop):
+    journal = shop.folder / "zaiko-journal.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}
+    loop = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "sync", "--interval", "5", "--workbook",
+                             str(shop.workbook)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_sync_runs(journal)) < 2 and time.monotonic() < deadline and loop.poll() is None:
+            time.sleep(0.2)
+        runs = _sync_runs(journal)
+        assert loop.poll() is None, loop.stdout.read() if loop.stdout else ""  # still looping
+    finally:
+        loop.send_signal(signal.SIGINT)
+        output, _ = loop.communicate(timeout=30)
+    assert runs[:2] == [("ok", ""), ("ok", "")], output
+    assert loop.returncode == 130, output
+    assert output.count("同期 / sync ") >= 2

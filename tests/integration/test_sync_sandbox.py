@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 
 from tests.push_workbook_setup import template
 from tests.sandbox_server import running_sandbox
 from tests.sync_setup import build, expected
-from zaiko_xl.bootstrap import build_sync, jst_now
+from zaiko_xl.bootstrap import build_kpi_store, build_sync, jst_now
 from zaiko_xl.config import load_settings
+from zaiko_xl.errors import GuardTripped
 from zaiko_xl.services.sync import sync_once
 
 
@@ -75,3 +78,48 @@ def test_orders_during_a_sync_never_oversell_and_quiet_cycles_converge(sandbox, 
         sync_once(*_sync(sandbox, tmp_path), full=True)
     assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
     assert sandbox.server.shopper.actions["cancelled"] > 5
+
+
+def _sync_events(folder):
+    settings = load_settings(folder / "zaiko.toml")
+    today = jst_now().date()
+    events = build_kpi_store(settings).kpi_inputs(today - timedelta(days=1), today, 0).sync_events
+    return events.astype({"sku": str, "source": str})
+
+
+def test_a_warehouse_change_is_journaled_from_its_file_time_until_rms_shows_it(sandbox, template_path, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=60, seed=5,
+                         stamp=f"{jst_now() - timedelta(minutes=10):%Y-%m-%d %H:%M:%S}")
+    sync_once(*_sync(sandbox, tmp_path))
+    assert _sync_events(tmp_path).empty  # the first look only remembers the numbers
+    changed = list(shop.physical)[:4]
+    for key in changed:
+        shop.physical[key] += 3
+    stamp = (jst_now() - timedelta(minutes=2)).replace(microsecond=0)
+    shop.write_warehouse(f"{stamp:%Y-%m-%d %H:%M:%S}")
+    before = jst_now().replace(microsecond=0)
+    report = sync_once(*_sync(sandbox, tmp_path))
+    events = _sync_events(tmp_path).sort_values("sku")
+    assert report.changes == 4 and report.shown == 4
+    assert events["sku"].tolist() == sorted(shop.sku(k) for k in changed)
+    assert (events["source"] == "warehouse").all() and (events["changed_at"] == pd.Timestamp(stamp)).all()
+    assert events["shown_at"].between(pd.Timestamp(before), pd.Timestamp(jst_now())).all()
+
+
+def test_a_change_whose_write_a_guard_stops_stays_open_until_a_later_cycle_writes_it(sandbox, template_path,
+                                                                                      tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=60, seed=6, agree=True,
+                         stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
+    sync_once(*_sync(sandbox, tmp_path))
+    big = next(iter(shop.physical))
+    shop.physical[big] += 40  # past a soft per-SKU limit of 20
+    shop.write_warehouse(f"{jst_now():%Y-%m-%d %H:%M:%S}")
+    settings = load_settings(tmp_path / "zaiko.toml", rms=sandbox.rms_overrides(timeout_s=2),
+                             push={"max_sku_change": 20})
+    with pytest.raises(GuardTripped):
+        sync_once(*build_sync(settings))
+    assert _sync_events(tmp_path)["shown_at"].isna().tolist() == [True]
+    ports, deps, options = build_sync(settings)
+    report = sync_once(ports, deps, replace(options, push=replace(options.push, confirmed=True)))
+    events = _sync_events(tmp_path)
+    assert report.shown == 1 and events["sku"].tolist() == [shop.sku(big)] and events["shown_at"].notna().all()

@@ -220,3 +220,35 @@ def test_rollback_restores_exactly_and_keeps_orders_placed_since(env):
         push_service.rollback(first.run_id, _deps(env, rms), PushOptions(confirmed=True))
     assert undo.run_id in err.value.render()
 
+
+
+def test_the_result_says_when_rms_began_showing_each_applied_sku(env):
+    clock = env[0]
+    t0 = pd.Timestamp(clock.now())
+    rms = FakeRmsStock(BEFORE, script=["lost", "reject:c:3"])  # batch 1 (a, b) lost then re-sent; batch 2 (c) refused
+    result = _send(env, rms, BEFORE, TARGET, batch_size=2)
+    shown = result.shown().set_index("sku")["shown_at"]
+    assert sorted(shown.index) == ["A:1", "B:2"]  # C:3 failed: RMS does not show its target
+    assert (shown == shown.iloc[0]).all() and shown.iloc[0] >= t0 + pd.Timedelta(seconds=2)  # after the settle wait
+
+
+def test_a_resumed_run_keeps_the_time_its_earlier_batches_were_applied(env):
+    clock = env[0]
+    t0 = pd.Timestamp(clock.now())
+    rms = FakeRmsStock(BEFORE)
+    original = rms.send_batch
+
+    def crash_on_the_second_batch(changes, mode):
+        if rms.sent:
+            raise Crash
+        original(changes, mode)
+
+    rms.send_batch = crash_on_the_second_batch
+    with pytest.raises(Crash):
+        _send(env, rms, BEFORE, TARGET, batch_size=2)
+    rms.send_batch = original
+    clock.sleep(60)  # resumed a minute later
+    result = push_service.resume(_deps(env, rms), PushOptions(settle_s=2))
+    shown = result.shown().set_index("sku")["shown_at"]
+    assert shown["A:1"] == shown["B:2"] == t0  # batch 1, applied before the crash
+    assert shown["C:3"] >= t0 + pd.Timedelta(seconds=60)

@@ -174,6 +174,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX IF NOT EXISTS notify_sends_at ON notify_sends (channel, at);
         DROP TABLE IF EXISTS schema_versions;            -- the ops tables' own version row, now replaced
     """),
+    (5, "update latency: last source numbers and open changes", """
+        -- domain/sync_latency.py: the number each SKU had at its source when last seen, and the
+        -- changes RMS does not show yet (closed ones move to the kpi_sync_days chunks)
+        CREATE TABLE kpi_source_value (
+            sku TEXT NOT NULL, source TEXT NOT NULL, value INTEGER NOT NULL,
+            changed_at INTEGER,                 -- JST-naive epoch seconds of the last change; NULL: unknown
+            PRIMARY KEY (sku, source)
+        ) WITHOUT ROWID;
+        CREATE TABLE kpi_open_change (
+            sku TEXT NOT NULL, source TEXT NOT NULL, changed_at INTEGER NOT NULL,
+            PRIMARY KEY (sku, source, changed_at)
+        ) WITHOUT ROWID;
+    """),
 )
 
 

@@ -282,10 +282,16 @@ def sync(
     console = stdout_console()
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        with recorded_run(settings, "sync"):
+        show = lambda r: out.render_sync_cycle(console, r)  # noqa: E731
+        if once or interval is None:
+            with recorded_run(settings, "sync"):
+                ports, deps, options = bootstrap.build_sync(settings, workbook)
+                run_sync(ports, deps, options, loop_s=None, full=full, yes=yes, report=show)
+            return
+        with recorded_run(settings, "sync", record_ok=False):  # a loop that cannot start
             ports, deps, options = bootstrap.build_sync(settings, workbook)
-            run_sync(ports, deps, options, loop_s=None if once else interval, full=full, yes=yes,
-                     report=lambda r: out.render_sync_cycle(console, r))
+        run_sync(ports, deps, options, loop_s=interval, full=full, yes=yes, report=show,
+                 cycle_scope=lambda: recorded_run(settings, "sync"))  # every cycle is a run
 
 
 @app.command()

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from zaiko_xl.entrypoints.demo_kpi import fresh_journal, history_step, kpi_step
 from zaiko_xl.entrypoints.demo_push import push_step
 from zaiko_xl.entrypoints.demo_reconcile import plant_discrepancies, reconcile_workbook
+from zaiko_xl.entrypoints.demo_sync import sync_step
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -204,6 +205,7 @@ STEPS: list[tuple[str, Step]] = [
     ("差異チェック / reconcile", reconcile_workbook),
     ("発注計算 / reorder", _reorder),
     ("RMSへ反映 / push", push_step),  # after reconcile: it works from the 在庫比較 the steps before wrote
+    ("入荷を同期 / sync a delivery", sync_step),  # after reconcile: its numbers are the latency's baseline
     ("KPI を計算 / compute the KPIs", kpi_step),  # keep last: it measures what the steps before journaled
 ]
 

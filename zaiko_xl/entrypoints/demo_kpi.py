@@ -22,6 +22,8 @@ KPI_REPORT = "kpi-report.html"
 HISTORY_DAYS = 730
 HEADLINES = (("stockout_rate", "欠品率 / stockout rate"),
              ("stock_cancel_rate", "受注後キャンセル率 / cancellations for missing stock"),
+             ("stock_diffs", "在庫差件数 / SKUs with a difference"),
+             ("sync_latency_median_min", "更新遅延時間 (中央値) / update latency (median)"),
              ("turnover", "在庫回転 / stock turnover"),
              ("api_errors", "API エラー / API errors"),
              ("return_delay_median_h", "返品処理遅延 (中央値) / return booking delay (median)"))

@@ -99,6 +99,9 @@ def render_sync(console: Console, report: SyncReport) -> None:
     console.print(f"同期 / sync {report.started:%Y-%m-%d %H:%M:%S} ({kind}{sale}): SKU {report.skus:,} 件、"
                   f"RMS 読込 {report.read:,} 件、変更 {report.changed:,} 件 / {report.skus:,} SKUs, "
                   f"{report.read:,} read from RMS, {report.changed:,} changed")
+    if report.changes or report.shown:
+        console.print(f"倉庫の在庫変化 {report.changes:,} 件、RMS に反映済み {report.shown:,} 件 / "
+                      f"{report.changes:,} warehouse changes seen, {report.shown:,} now shown on RMS")
     if report.resumed is not None:
         console.print("中断していた反映を先に完了しました / completed an interrupted push first:")
         render_result(console, report.resumed)

@@ -30,8 +30,11 @@ log = logging.getLogger("zaiko_xl")
 
 
 @contextmanager
-def recorded_run(settings: Settings, command: str) -> Iterator[str]:
-    """Yield a run ID; record the outcome in the journal and notify failures (errors propagate unchanged)."""
+def recorded_run(settings: Settings, command: str, *, record_ok: bool = True) -> Iterator[str]:
+    """Yield a run ID; record the outcome in the journal and notify failures (errors propagate unchanged).
+
+    ``record_ok=False`` records only a failure (set-up work that is not a run of its own).
+    """
     started = bootstrap.jst_now()
     run_id = f"{command}-{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     try:
@@ -48,7 +51,8 @@ def recorded_run(settings: Settings, command: str) -> Iterator[str]:
         _finish(settings, RunRecord(run_id, command, started, bootstrap.jst_now(), Outcome.FAILED, "E000",
                                     "予期しないエラー", "unexpected error"))
         raise
-    _finish(settings, RunRecord(run_id, command, started, bootstrap.jst_now(), Outcome.OK))
+    if record_ok:
+        _finish(settings, RunRecord(run_id, command, started, bootstrap.jst_now(), Outcome.OK))
 
 
 def _finish(settings: Settings, run: RunRecord) -> None:

@@ -35,7 +35,7 @@ from zaiko_xl.errors import (
     RunUnfinished,
     WriteOutcomeUnknown,
 )
-from zaiko_xl.ports import NullProgress, Progress, PushJournal, RmsStockWriter, RunLock
+from zaiko_xl.ports import NullProgress, Progress, PushJournal, RmsStockWriter, RunLock, SourceWatch
 from zaiko_xl.services.push_executor import BatchExecutor
 
 
@@ -50,6 +50,7 @@ class PushDeps:
     sleep: Callable[[float], None]
     progress: Progress = field(default_factory=NullProgress)
     timer: Callable[[], float] = time.monotonic  # for durations (``now`` has whole seconds)
+    watch: SourceWatch | None = None  # update latency: applied SKUs close their open changes
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,15 @@ class PushResult:
     unknown: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    items: pd.DataFrame | None = field(default=None, repr=False)  # sku, plan columns, pre, outcome
+    items: pd.DataFrame | None = field(default=None, repr=False)  # sku, plan columns, pre, outcome, applied_at
+
+    def shown(self) -> pd.DataFrame:
+        """``sku``, ``shown_at``: the SKUs applied and when (RMS shows their targets from then)."""
+        if self.items is None:
+            return pd.DataFrame({"sku": pd.Series(dtype=object), "shown_at": pd.Series(dtype="datetime64[ns]")})
+        applied = self.items[self.items["applied_at"].notna()]
+        return pd.DataFrame({"sku": applied["sku"].astype(str).to_numpy(),
+                             "shown_at": applied["applied_at"].to_numpy(dtype="datetime64[ns]")})
 
     def outcomes(self) -> pd.Series:
         """``sku`` -> outcome (applied, failed, skipped, unknown, ...)."""
@@ -222,7 +231,7 @@ def _execute(record: RunRecord, deps: PushDeps, options: PushOptions) -> PushRes
                              settle_s=options.settle_s, settle_rounds=options.settle_rounds, progress=deps.progress)
     state = executor.run()
     counts = executor.counts()
-    items = executor.items
+    items = executor.items.assign(applied_at=executor.applied_at())
     unknown = items.loc[items["outcome"].isin([None, Outcome.UNKNOWN.value]), "sku"].astype(str).tolist()
     failed = items.loc[items["outcome"] == Outcome.FAILED.value, "sku"].astype(str).tolist()
     seconds = deps.timer() - started

@@ -80,7 +80,8 @@ class BatchExecutor:
         items = record.items.copy()
         items["outcome"] = items["outcome"].astype(object).where(items["outcome"].notna(), None)
         self.items = items.assign(key=rms_keys(items)).set_index("seq", drop=False)
-        self.batches = {int(b.batch_no): {"mode": b.mode, "state": BatchState(b.state), "sent_at": b.sent_at}
+        self.batches = {int(b.batch_no): {"mode": b.mode, "state": BatchState(b.state), "sent_at": b.sent_at,
+                                          "done_at": b.done_at if BatchState(b.state) is BatchState.APPLIED else None}
                         for b in record.batches.itertuples()}
         self.stats = ExecutionStats()
         self._queue: deque[int] = deque()
@@ -163,7 +164,8 @@ class BatchExecutor:
             retry = rows[rows["outcome"] == Outcome.NOT_APPLIED.value]
             if not retry.empty:
                 new_no = max(self.batches) + 1
-                self.batches[new_no] = {"mode": self.batches[no]["mode"], "state": BatchState.PLANNED, "sent_at": None}
+                self.batches[new_no] = {"mode": self.batches[no]["mode"], "state": BatchState.PLANNED, "sent_at": None,
+                                        "done_at": None}
                 self._save(new_no, BatchState.PLANNED, retry.assign(batch_no=new_no), mode=self.batches[no]["mode"])
                 self._queue.append(new_no)
                 rows = rows.drop(index=retry.index)
@@ -192,6 +194,8 @@ class BatchExecutor:
             for column in columns[1:]:
                 self.items.loc[rows["seq"].to_numpy(), column] = rows[column].to_numpy()
         self.batches[no]["state"] = state
+        if state is BatchState.APPLIED:
+            self.batches[no]["done_at"] = at.isoformat()
         if sent:
             self.batches[no]["sent_at"] = at.isoformat()
         return state
@@ -214,6 +218,12 @@ class BatchExecutor:
         if (self.items["outcome"] == Outcome.FAILED.value).any():
             return RunState.FAILED
         return RunState.DONE
+
+    def applied_at(self) -> pd.Series:
+        """When each item's batch was applied (NaT for items not applied): RMS shows them from then."""
+        done = {no: b["done_at"] for no, b in self.batches.items() if b["done_at"]}
+        at = pd.to_datetime(self.items["batch_no"].map(done))
+        return at.where(self.items["outcome"] == Outcome.APPLIED.value)
 
     def counts(self) -> dict[str, int]:
         outcomes = self.items["outcome"].fillna("pending").value_counts().to_dict()

@@ -139,6 +139,8 @@ def push_workbook(book: Workbook, deps: PushDeps, options: PushOptions, *, sourc
     confirmed = confirmed_by(shown, options, confirm)
     result = send(planned.plan, planned.context, deps, replace(options, confirmed=confirmed))
     try:
+        if deps.watch is not None:
+            deps.watch.shown(result.shown())  # RMS shows the applied SKUs' confirmed numbers
         book.write_sheets(plan_sheet(planned.plan, result.outcomes()))
     except ZaikoError as exc:  # the push is done; a workbook opened meanwhile must not hide that
         return WorkbookPush(shown, result, sheet_note=exc.render())

@@ -12,6 +12,11 @@ One cycle, under the run lock (a second sync, a push or a rollback waits its tur
    nobody is asked), send RELATIVE deltas in batches, journaled (``services.push``);
 5. remember the targets and open order lines for the next cycle.
 
+With a ``SourceWatch`` (``PushDeps.watch``) the cycle also measures the update latency (``domain.sync_latency``):
+step 2 opens a change for every SKU whose warehouse number moved since it was last seen; a
+change closes when RMS shows the SKU's target: at the RMS read for SKUs that need no write,
+when its batch is applied for the others. A SKU whose write failed stays open.
+
 The loop (``--interval``) runs cycles back to back on a fixed period; a failed cycle is
 reported and the next one runs (Ctrl+C stops).
 """
@@ -19,6 +24,7 @@ reported and the next one runs (Ctrl+C stops).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -36,7 +42,7 @@ from zaiko_xl.domain.sync_plan import (
     remembered_lines,
 )
 from zaiko_xl.errors import ZaikoError
-from zaiko_xl.ports import OrderExportSource, RmsOrders, SyncState, WarehouseSource, WorkbookSource
+from zaiko_xl.ports import OrderExportSource, RmsOrders, SourceWatch, SyncState, WarehouseSource, WorkbookSource
 from zaiko_xl.services.push import PlanContext, PushDeps, PushOptions, PushResult, resume_locked, send_locked
 from zaiko_xl.services.sync_inputs import Shop, keys_of, read_rakuten_lines, read_shop
 
@@ -74,6 +80,8 @@ class SyncReport:
     sale_mode: bool
     result: PushResult | None = None
     resumed: PushResult | None = None
+    changes: int = 0  # warehouse numbers that moved since the last look
+    shown: int = 0  # changes RMS shows now (this cycle's and earlier ones')
 
 
 def sync_once(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, full: bool = False) -> SyncReport:
@@ -90,6 +98,7 @@ def sync_once(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, full: b
         previous = ports.state.load()
         full = full or is_full_cycle(previous, options.full_every)
         shop = read_shop(ports.book, ports.warehouse, ports.other_orders)
+        changes = len(deps.watch.observe(shop.warehouse_values(), started)) if deps.watch else 0
         earlier = previous.lines[previous.lines["status"] != "cancelled"] if previous is not None else None
         sale = sale_active(started.date(), options.sale_windows)
         guess = _targets(shop, earlier, options, started, sale)
@@ -106,6 +115,7 @@ def sync_once(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, full: b
         memory = SyncMemory(read_at, (previous.cycle if previous else 0) + 1,
                             _remember(previous, targets, wanted.index, plan),
                             remembered_lines(lines, warehouse_at=shop.warehouse_at, margin=options.margin))
+        shown = _close(deps.watch, _unplanned(shop, plan, read_at))  # RMS already shows their targets
         result = None
         if not plan.empty:
             try:
@@ -114,8 +124,9 @@ def sync_once(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, full: b
                 ports.state.save(memory)
                 raise
             memory = _forget_unapplied(memory, result)
+            shown += _close(deps.watch, result.shown())
         ports.state.save(memory)
-        return SyncReport(started, len(guess), len(wanted), len(plan), full, sale, result, resumed)
+        return SyncReport(started, len(guess), len(wanted), len(plan), full, sale, result, resumed, changes, shown)
 
 
 def sync_loop(cycle: Callable[[], SyncReport], *, interval_s: float, now: Callable[[], float],
@@ -143,9 +154,14 @@ def sync_loop(cycle: Callable[[], SyncReport], *, interval_s: float, now: Callab
 
 
 def run_sync(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, loop_s: float | None, full: bool,
-             yes: bool, report: Callable[[SyncReport | ZaikoError], None]) -> None:
+             yes: bool, report: Callable[[SyncReport | ZaikoError], None],
+             cycle_scope: Callable[[], AbstractContextManager[object]] = nullcontext) -> None:
     """``zaiko-xl sync``: one cycle (errors raise), or a loop every ``loop_s`` seconds (errors are
-    reported and the loop goes on; Ctrl+C stops it). ``yes`` lets plans past soft guards go."""
+    reported and the loop goes on; Ctrl+C stops it). ``yes`` lets plans past soft guards go.
+
+    ``cycle_scope`` wraps every cycle of the loop (the CLI records each one as a run, so a
+    failing cycle is notified and a stalled loop is seen while it keeps running).
+    """
     import time
 
     options = replace(options, push=replace(options.push, confirmed=yes))
@@ -156,7 +172,8 @@ def run_sync(ports: SyncPorts, deps: PushDeps, options: SyncOptions, *, loop_s: 
 
     def cycle() -> SyncReport:
         wanted, first[0] = first[0], False
-        return sync_once(ports, deps, options, full=wanted)
+        with cycle_scope():
+            return sync_once(ports, deps, options, full=wanted)
 
     sync_loop(cycle, interval_s=loop_s, now=time.monotonic, sleep=deps.sleep, report=report)
 
@@ -201,6 +218,16 @@ def _by_sku(rms: pd.DataFrame, wanted: pd.DataFrame) -> pd.Series:
     quantity = pd.Series(rms["quantity"].to_numpy(), index=key.to_numpy())
     wanted_keys = wanted["manage_number"].astype(str) + ":" + wanted["variant_id"].astype(str)
     return pd.Series(wanted_keys.map(quantity).to_numpy(), index=wanted.index)
+
+
+def _unplanned(shop: Shop, plan: pd.DataFrame, read_at: datetime) -> pd.DataFrame:
+    skus = shop.keys()["sku"]
+    skus = skus[~skus.isin(plan["sku"])]
+    return pd.DataFrame({"sku": skus.to_numpy(dtype=object), "shown_at": pd.Timestamp(read_at)})
+
+
+def _close(watch: SourceWatch | None, shown: pd.DataFrame) -> int:
+    return len(watch.shown(shown)) if watch is not None and not shown.empty else 0
 
 
 def _units(rms: pd.DataFrame, previous: SyncMemory | None, wanted: pd.DataFrame) -> int:

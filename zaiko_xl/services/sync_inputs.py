@@ -33,6 +33,16 @@ class Shop:
     warehouse_at: datetime | None  # the newest updated_at of the warehouse file
     other_orders: pd.DataFrame  # orders contract, channels other than rakuten, sku resolved
     unmatched: int = 0
+    updated_at: pd.Series | None = None  # sku -> the newest updated_at of its warehouse rows
+
+    def warehouse_values(self) -> pd.DataFrame:
+        """The warehouse number of every SKU with an RMS key (0 without a row), for the update
+        latency (``domain.sync_latency.VALUE_COLUMNS``)."""
+        keyed = self.keys()["sku"]
+        stamps = self.updated_at if self.updated_at is not None else pd.Series(dtype="datetime64[ns]")
+        return pd.DataFrame({"sku": keyed.to_numpy(dtype=object), "source": "warehouse",
+                             "value": keyed.map(self.on_hand).fillna(0).to_numpy(dtype="int64"),
+                             "changed_at": pd.to_datetime(keyed.map(stamps)).to_numpy(dtype="datetime64[ns]")})
 
     def keys(self) -> pd.DataFrame:
         """SKUs with an RMS key (the ones a push can write)."""
@@ -52,11 +62,13 @@ def read_shop(book: WorkbookSource, warehouse: WarehouseSource, other_orders: Se
     matched = match_warehouse_codes(wh["warehouse_code"].astype(str), items["sku"], mapping if mapping is not None
                                     else items).resolved
     on_hand = wh["on_hand"].groupby(matched["sku"].to_numpy()).sum().astype("int64")
-    stamp = pd.to_datetime(wh["updated_at"]).max() if "updated_at" in wh else pd.NaT
+    stamps = pd.to_datetime(wh["updated_at"]) if "updated_at" in wh else pd.Series(pd.NaT, index=wh.index)
+    stamp = stamps.max()
     others, unmatched = _other_orders(files.orders.frame if files.orders is not None else None, items)
     return Shop(items=items.loc[:, ["sku", "manage_number", "variant_id", "group"]].reset_index(drop=True), bom=bom,
                 set_rules=set_rules, on_hand=on_hand, warehouse_at=None if pd.isna(stamp) else stamp.to_pydatetime(),
-                other_orders=others, unmatched=int(matched["sku"].isna().sum()) + unmatched)
+                other_orders=others, unmatched=int(matched["sku"].isna().sum()) + unmatched,
+                updated_at=stamps.groupby(matched["sku"].to_numpy()).max())
 
 
 def read_rakuten_lines(orders: RmsOrders, shop: Shop, previous: SyncMemory | None, *, now: datetime,
