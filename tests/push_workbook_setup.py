@@ -16,8 +16,8 @@ _TEMPLATE: dict[str, Path] = {}
 
 
 def template(folder: Path) -> Path:
-    """workbook/template.xlsm built once per test session (copied by each test)."""
-    if "path" not in _TEMPLATE:
+    """workbook/template.xlsm built once per process (copied by each test), again if its folder is gone."""
+    if "path" not in _TEMPLATE or not _TEMPLATE["path"].exists():
         from zaiko_xl.adapters.template_build import build_template
         from zaiko_xl.entrypoints.excel_vba import template_modules
 
