@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.push_workbook_setup import template
 from tests.sandbox_server import running_sandbox
 from tests.sync_setup import build, expected
 from zaiko_xl.bootstrap import build_sync, jst_now
@@ -21,11 +20,6 @@ def sandbox():
         yield sb
 
 
-@pytest.fixture(scope="module")
-def template_path(tmp_path_factory):
-    return template(tmp_path_factory.mktemp("template"))
-
-
 def _sync(sandbox, folder):
     settings = load_settings(folder / "zaiko.toml", rms=sandbox.rms_overrides(timeout_s=2))
     ports, deps, options = build_sync(settings)
@@ -37,16 +31,16 @@ def _rms(sandbox, shop):
     return {k: stock[k] for k in shop.physical}
 
 
-def test_one_cycle_makes_rms_show_warehouse_minus_open_orders(sandbox, template_path, tmp_path):
-    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=120, seed=1,
+def test_one_cycle_makes_rms_show_warehouse_minus_open_orders(sandbox, push_template, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=120, seed=1,
                          stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
     report = sync_once(*_sync(sandbox, tmp_path))
     assert report.full and report.read == 120 and report.changed > 50
     assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
 
 
-def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox, template_path, tmp_path):
-    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=120, seed=2,
+def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox, push_template, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=120, seed=2,
                          stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
     sync_once(*_sync(sandbox, tmp_path))
     changed = list(shop.physical)[:7]
@@ -59,8 +53,8 @@ def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox
 
 
 @pytest.mark.parametrize("seed", [3, 4])
-def test_orders_during_a_sync_never_oversell_and_quiet_cycles_converge(sandbox, template_path, tmp_path, seed):
-    shop, audit = build(sandbox.server.state, tmp_path, template_path, skus=150, seed=seed,
+def test_orders_during_a_sync_never_oversell_and_quiet_cycles_converge(sandbox, push_template, tmp_path, seed):
+    shop, audit = build(sandbox.server.state, tmp_path, push_template, skus=150, seed=seed,
                         stamp=f"{(jst_now() - timedelta(minutes=1)):%Y-%m-%d %H:%M:%S}")
     sandbox.configure(orders_per_s=80)
     try:
