@@ -18,5 +18,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
 
 
-# The RMS sandbox fixtures (`rms_sandbox`, `rms_sandbox_session`), usable by every part's tests.
+# The RMS sandbox fixtures (`rms_sandbox`, `rms_sandbox_session`), usable by every part's tests, and
+# the push-from-a-workbook fixtures (`push_sandbox`, `push_template`, `push_shop_book`).
+from tests.push_workbook_setup import push_sandbox, push_shop_book, push_template  # noqa: E402, F401
 from tests.sandbox_server import rms_sandbox, rms_sandbox_session  # noqa: E402, F401

@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.registry import Metrics, case
 
 ROWS = 100_000
+SMOKE_ROWS = 300
 HEADER = ["商品コード", "商品名", "実在庫数", "引当数", "有効在庫数", "ロケーション", "ロット", "賞味期限", "最終更新日時"]
 _COLOURS = ["レッド", "ブルー", "ホワイト", "ブラック", "グリーン"]
 _SIZES = ["S", "M", "L", "XL"]
@@ -66,25 +67,27 @@ def write_xlsx(folder: Path, count: int = ROWS) -> Path:
     return path
 
 
-def _measure(path: Path) -> Metrics:
+def _measure(path: Path, rows: int) -> Metrics:
     from zaiko_xl.adapters.readers import read_warehouse
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
     table = read_warehouse(path)
     seconds = time.perf_counter() - start
-    assert len(table.frame) == ROWS, len(table.frame)
+    assert len(table.frame) == rows, len(table.frame)
     return {"seconds": seconds, "rows": len(table.frame), "warnings": len(table.warnings),
             "file_mb": round(path.stat().st_size / 2**20, 1), "rss_before_read_mb": round(rss_before, 1)}
 
 
 @case("ingest.warehouse_csv_cp932_100k", repeat=3, target="<= 2 s, peak <= 500 MB")
-def warehouse_csv_cp932() -> Metrics:
+def warehouse_csv_cp932(smoke: bool = False) -> Metrics:
+    rows = SMOKE_ROWS if smoke else ROWS
     with tempfile.TemporaryDirectory() as folder:
-        return _measure(write_csv(Path(folder)))
+        return _measure(write_csv(Path(folder), rows), rows)
 
 
 @case("ingest.warehouse_xlsx_100k", repeat=3, target="<= 3 s, peak <= 500 MB")
-def warehouse_xlsx() -> Metrics:
+def warehouse_xlsx(smoke: bool = False) -> Metrics:
+    rows = SMOKE_ROWS if smoke else ROWS
     with tempfile.TemporaryDirectory() as folder:
-        return _measure(write_xlsx(Path(folder)))
+        return _measure(write_xlsx(Path(folder), rows), rows)

@@ -111,9 +111,12 @@ def _reconcile(rng: np.random.Generator, days: int) -> pd.DataFrame:
                          "cause": np.tile(causes, days), "skus": rng.poisson(30, len(day))})
 
 
+SMOKE = {"skus": 300, "days": 120}  # ``build_inputs`` for smoke runs: one sale window, go-live in the period
+
+
 @case("kpi.two_years_100k_skus", repeat=3, target="<= 5 s")
-def kpi_two_years() -> dict:
-    inputs, calendar = build_inputs()
+def kpi_two_years(smoke: bool = False) -> dict:
+    inputs, calendar = build_inputs(**SMOKE) if smoke else build_inputs()
     begin = time.perf_counter()
     report = compute_kpis(inputs, calendar)
     seconds = time.perf_counter() - begin
@@ -123,8 +126,8 @@ def kpi_two_years() -> dict:
 
 
 @case("kpi.two_years_100k_skus_text_keys", repeat=1, target="informational: plain str keys instead of categorical")
-def kpi_two_years_text_keys() -> dict:
-    inputs, calendar = build_inputs()
+def kpi_two_years_text_keys(smoke: bool = False) -> dict:
+    inputs, calendar = build_inputs(**SMOKE) if smoke else build_inputs()
     plain = {name: frame.astype({c: str for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
              for name, frame in (("stock_history", inputs.stock_history), ("orders", inputs.orders))}
     inputs = KpiInputs(**{**inputs.__dict__, **plain})

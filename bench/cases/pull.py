@@ -26,7 +26,7 @@ import pandas as pd
 from bench.cases.ingest import HEADER
 from bench.registry import Metrics, case
 
-ROWS = 100_000
+ROWS, SMOKE_ROWS = 100_000, 300
 COLOURS, SIZES = ("RD", "BL", "WH", "BK", "GR"), ("S", "M", "L", "XL")
 WIDE = str.maketrans("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "－０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
 # how the WMS writes every 100th code differently (5% drifted), and a legacy code (1%) only the master knows
@@ -34,10 +34,10 @@ DRIFT = {7: lambda c: c.translate(WIDE), 27: lambda c: c + " ", 47: str.lower,
          67: lambda c: c.replace("-", "ー"), 87: lambda c: c.replace("-", "\u2010"), 50: None}
 
 
-def _warehouse_file(folder: Path) -> tuple[Path, pd.DataFrame]:
+def _warehouse_file(folder: Path, rows: int) -> tuple[Path, pd.DataFrame]:
     """The CP932 export (zaiko-xl's generic layout) and the item master it belongs to."""
     skus, codes, lines = [], [], [",".join(HEADER)]
-    for i in range(ROWS):
+    for i in range(rows):
         sku = f"ZK-{i // 20:05d}-{COLOURS[i % 5]}-{SIZES[i % 4]}"
         drift = DRIFT.get(i % 100, False)
         code = f"W{i:07d}" if drift is None else drift(sku) if drift else sku
@@ -57,13 +57,14 @@ def _warehouse_file(folder: Path) -> tuple[Path, pd.DataFrame]:
 
 
 @case("pull.files_warehouse_100k", repeat=3, target="<= 2 s, peak <= 500 MB (read + normalise + map)")
-def files_warehouse_100k() -> Metrics:
+def files_warehouse_100k(smoke: bool = False) -> Metrics:
     from zaiko_xl.adapters.file_sources import FileWarehouseSource
     from zaiko_xl.domain.pull_match import Master, Pulled, empty_inbound, empty_orders, resolve_pull
     from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS
 
+    rows = SMOKE_ROWS if smoke else ROWS
     with tempfile.TemporaryDirectory() as folder:
-        path, items = _warehouse_file(Path(folder))
+        path, items = _warehouse_file(Path(folder), rows)
         master = Master(items, items.iloc[0:0])
         none = {"rms_stock": pd.DataFrame(columns=list(RMS_STOCK_COLUMNS)),
                 "rms_orders": pd.DataFrame(columns=list(RMS_ORDER_COLUMNS)),
@@ -75,7 +76,7 @@ def files_warehouse_100k() -> Metrics:
         resolved = resolve_pull(master, Pulled(warehouse=table.frame, **none))
         seconds = time.perf_counter() - start
     counts = resolved.counts.loc["warehouse"]
-    assert counts["rows"] == ROWS and counts["unmatched"] == 0, counts
+    assert counts["rows"] == rows and counts["unmatched"] == 0, counts
     return {"seconds": round(seconds, 3), "read_s": round(read, 3), "match_s": round(seconds - read, 3),
             "rows": int(counts["rows"]), "exact": int(counts["exact"]), "mapping": int(counts["mapping"]),
             "normalised": int(counts["normalised"]), "report_rows": len(resolved.report)}
@@ -83,17 +84,19 @@ def files_warehouse_100k() -> Metrics:
 
 # ---------------------------------------------------------------- a whole pull of a 10k-SKU shop
 SHOP_SKUS, SHOP_SEED = 10_000, 1
+SMOKE_SKUS = 300
+FAST_RMS = {"rate_get_per_s": 1000, "rate_write_per_s": 1000, "rate_order_per_s": 1000}  # smoke: no pacing
 
 
-def _serve(conn: Any, skus: int, seed: int, as_of: datetime) -> None:
-    """Child process: the sandbox seeded with the sample shop, RMS's default rate limits."""
+def _serve(conn: Any, skus: int, seed: int, as_of: datetime, limits: dict[str, Any]) -> None:
+    """Child process: the sandbox seeded with the sample shop, RMS's default rate limits unless ``limits``."""
     from zaiko_xl.sample_shop import generate
     from zaiko_xl.sandbox.config import SandboxConfig
     from zaiko_xl.sandbox.seed import from_sample_shop, seed_state
     from zaiko_xl.sandbox.server import SandboxServer
     from zaiko_xl.sandbox.state import SandboxState
 
-    config = SandboxConfig()
+    config = SandboxConfig(**limits)
     state = seed_state(SandboxState(config), *from_sample_shop(generate(skus=skus, seed=seed, as_of=as_of)))
     server = SandboxServer(state, seed=seed).start()
     conn.send((server.base_url, config.service_secret, config.license_key))
@@ -112,7 +115,8 @@ class _Phases:
 
 
 @case("pull.full_10k", repeat=1, target="report (RMS phase bound by RMS's rate limits)")
-def full_10k() -> Metrics:
+def full_10k(smoke: bool = False) -> Metrics:
+    from tests.sandbox_server import FAST
     from zaiko_xl import bootstrap
     from zaiko_xl.adapters.workbook_file import create_workbook
     from zaiko_xl.config import load_settings
@@ -120,22 +124,24 @@ def full_10k() -> Metrics:
     from zaiko_xl.sample_shop import generate, write_files
     from zaiko_xl.services.pull import MATCH_LABEL, pull_workbook
 
+    skus = SMOKE_SKUS if smoke else SHOP_SKUS
     as_of = bootstrap.jst_now().replace(second=0)
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child, SHOP_SKUS, SHOP_SEED, as_of), daemon=True)
+    process = context.Process(target=_serve, args=(child, skus, SHOP_SEED, as_of, FAST if smoke else {}),
+                              daemon=True)
     process.start()
     try:
-        shop = generate(skus=SHOP_SKUS, seed=SHOP_SEED, as_of=as_of)
+        shop = generate(skus=skus, seed=SHOP_SEED, as_of=as_of)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             write_files(shop, folder / "shop")
             sheets, in_sheet = user_sheets(shop)
             book_path = create_workbook(bootstrap.template_path(), folder / "zaiko.xlsm", sheets)
-            (folder / "zaiko.toml").write_text(config_text(SHOP_SKUS, SHOP_SEED, ledger_in_sheet=in_sheet), "utf-8")
+            (folder / "zaiko.toml").write_text(config_text(skus, SHOP_SEED, ledger_in_sheet=in_sheet), "utf-8")
             base_url, secret, key = parent.recv()
             settings = load_settings(folder / "zaiko.toml", rms={"base_url": base_url, "service_secret": secret,
-                                                                  "license_key": key})
+                                                                  "license_key": key, **(FAST_RMS if smoke else {})})
             phases = _Phases()
             start = time.perf_counter()
             with bootstrap.pull_sources(settings, book_path) as sources:

@@ -12,16 +12,18 @@ import numpy as np
 from bench.registry import Metrics, case
 
 AS_OF = date(2026, 11, 16)
+SMOKE_SKUS = 300
+SMOKE_SIM = {"skus": 30, "sim_days": 30}  # a smoke run simulates a month of a small shop, two seeds
 
 
 @case("reorder.plan_100k_skus_2y_history", repeat=3, target="<= 5 s")
-def plan_100k() -> Metrics:
+def plan_100k(smoke: bool = False) -> Metrics:
     from bench.reorder_data import shop_inputs
     from zaiko_xl.adapters.jp_holidays import JpHolidaySource
     from zaiko_xl.sample_shop import generate
     from zaiko_xl.services.reorder import ReorderParams, plan_reorder
 
-    inputs = shop_inputs(generate(100_000, seed=1))
+    inputs = shop_inputs(generate(SMOKE_SKUS if smoke else 100_000, seed=1))
     start = time.perf_counter()
     result = plan_reorder(inputs, ReorderParams(), JpHolidaySource(), AS_OF)
     seconds = time.perf_counter() - start
@@ -30,11 +32,11 @@ def plan_100k() -> Metrics:
 
 
 @case("reorder.udf_one_call_10k_rows", repeat=3, target="<= 0.050 s per call")
-def udf_10k() -> Metrics:
+def udf_10k(smoke: bool = False) -> Metrics:
     from zaiko_xl.entrypoints import excel_udfs as u
 
     rng = np.random.default_rng(5)
-    n = 10_000
+    n = SMOKE_SKUS if smoke else 10_000
 
     def column(low: float, high: float) -> list[list[float]]:
         return [[float(v)] for v in rng.uniform(low, high, n)]
@@ -62,14 +64,15 @@ def udf_10k() -> Metrics:
 
 
 @case("reorder.stockout_simulation_1y", repeat=1, target=">= 50% fewer stockout days at <= the inventory")
-def simulation() -> Metrics:
+def simulation(smoke: bool = False) -> Metrics:
     from bench.reorder_sim import SimConfig, simulate
 
     start = time.perf_counter()
     metrics: Metrics = {}
     ratios: dict[str, list[tuple[float, float]]] = {}
-    for seed in range(1, 6):
-        result = simulate(SimConfig(seed=seed))
+    seeds = range(1, 3) if smoke else range(1, 6)
+    for seed in seeds:
+        result = simulate(SimConfig(seed=seed, **(SMOKE_SIM if smoke else {})))
         base = result["common_practice"]
         for policy, values in result.items():
             if seed == 1:
@@ -78,6 +81,6 @@ def simulation() -> Metrics:
                                                   values["avg_inventory_yen"] / base["avg_inventory_yen"]))
     for policy, pairs in ratios.items():
         if policy != "common_practice":
-            metrics[f"{policy}.seeds_1_5_stockout_ratio"] = [round(r, 3) for r, _ in pairs]
-            metrics[f"{policy}.seeds_1_5_inventory_ratio"] = [round(v, 3) for _, v in pairs]
+            metrics[f"{policy}.seeds_1_{seeds[-1]}_stockout_ratio"] = [round(r, 3) for r, _ in pairs]
+            metrics[f"{policy}.seeds_1_{seeds[-1]}_inventory_ratio"] = [round(v, 3) for _, v in pairs]
     return {"seconds": time.perf_counter() - start, **metrics}

@@ -7,6 +7,7 @@ import openpyxl
 import pandas as pd
 from typer.testing import CliRunner
 
+from tests.unit.test_console_width import assert_no_row_wrapped
 from tests.workbook_fixtures import COMMITTED_TEMPLATE, sheet_part, stored
 from zaiko_xl.adapters.columns import SHEETS
 from zaiko_xl.adapters.workbook_file import read_sheet
@@ -20,8 +21,10 @@ FILLED = ("操作", "在庫比較", "反映計画", "RMS在庫", "倉庫在庫",
 
 def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path):
     out = tmp_path / "demo"
-    result = runner.invoke(app, ["demo", "--out", str(out), "--skus", "120", "--seed", "7"])
+    # as in `zaiko-xl demo > log.txt` or a CI log: stdout is no terminal and COLUMNS is not set
+    result = runner.invoke(app, ["demo", "--out", str(out), "--skus", "120", "--seed", "7"], env={"COLUMNS": None})
     assert result.exit_code == 0, result.output
+    assert_no_row_wrapped(result.output)
     # the demo plants one discrepancy of each kind: one warehouse code is changed so that nothing matches it
     for text in ["SKU 数 / SKUs", "120", "drifted warehouse codes", "unmatched 1", "zaiko.xlsm", "要確認 to check 1",
                  "planted discrepancies", "在庫比較 / reconciliation", "発注する SKU / SKUs to order",

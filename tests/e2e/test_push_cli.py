@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tests.push_reliability import build_shop, load
-from tests.push_workbook_setup import settings_file, template, workbook_for
-from tests.sandbox_server import running_sandbox
+from tests.push_workbook_setup import ROOMY, settings_file, shop_stock, workbook_for
 from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
 from zaiko_xl.adapters.source_watch import SqliteSourceWatch
 from zaiko_xl.adapters.workbook_file import WorkbookFile
@@ -18,83 +16,59 @@ from zaiko_xl.bootstrap import jst_now
 from zaiko_xl.entrypoints.cli import app
 
 runner = CliRunner()
-ROOMY = {"hard_max_zero_share": 1.0, "hard_max_total_change_share": 1.0, "max_total_change_share": 1.0,
-         "max_zero_share": 1.0}
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with running_sandbox(skus=5) as sb:
-        yield sb
-
-
-@pytest.fixture(scope="module")
-def template_path(tmp_path_factory):
-    return template(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture
-def shop_book(sandbox, template_path, tmp_path, monkeypatch):
-    for name, value in sandbox.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ZAIKO_RMS_SETTLE_S", "0")
-    shop = build_shop(40, seed=5)
-    audit = load(sandbox.server.state, shop)
-    settings_file(tmp_path, **ROOMY)
-    return shop, audit, workbook_for(shop, tmp_path, template_path, pulled_at=jst_now())
+def shop_book(push_shop_book):
+    return push_shop_book(seed=5)
 
 
-def _stock(sandbox, shop):
-    stock = sandbox.stock()
-    return {k: stock.get(k) for k in shop.target}
-
-
-def test_dry_run_shows_the_plan_writes_the_sheet_and_sends_nothing(sandbox, shop_book):
+def test_dry_run_shows_the_plan_writes_the_sheet_and_sends_nothing(push_sandbox, shop_book):
     shop, _audit, book = shop_book
     result = runner.invoke(app, ["push", "--workbook", str(book), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "反映計画 / push plan" in result.output and "--dry-run: 送信していません。/ Nothing was sent." in result.output
-    assert _stock(sandbox, shop) == shop.before
+    assert shop_stock(push_sandbox, shop) == shop.before
     sheet = WorkbookFile(book).read_sheet("反映計画")
     assert len(sheet) == sum(1 for k in shop.target if shop.before[k] != shop.target[k])
     assert set(sheet["status"]) == {"planned"}
 
 
-def test_yes_pushes_and_rollback_restores_exactly(sandbox, shop_book):
+def test_yes_pushes_and_rollback_restores_exactly(push_sandbox, shop_book):
     shop, _audit, book = shop_book
     result = runner.invoke(app, ["push", "--workbook", str(book), "--yes"])
     assert result.exit_code == 0, result.output
-    assert _stock(sandbox, shop) == shop.target
+    assert shop_stock(push_sandbox, shop) == shop.target
     run_id = result.output.split("zaiko-xl rollback ")[1].split()[0]
     assert set(WorkbookFile(book).read_sheet("反映計画")["status"]) == {"sent"}
     undo = runner.invoke(app, ["--config", str(book.parent / "zaiko.toml"), "rollback", run_id, "--yes"])
     assert undo.exit_code == 0, undo.output
-    assert _stock(sandbox, shop) == {k: v if v is not None else 0 for k, v in shop.before.items()}
+    assert shop_stock(push_sandbox, shop) == {k: v if v is not None else 0 for k, v in shop.before.items()}
     again = runner.invoke(app, ["--config", str(book.parent / "zaiko.toml"), "rollback", run_id, "--yes"])
     assert again.exit_code == 7 and "E521" in again.output
 
 
-def test_a_tripped_guard_refuses_with_the_numbers_and_exit_6(sandbox, shop_book):
+def test_a_tripped_guard_refuses_with_the_numbers_and_exit_6(push_sandbox, shop_book):
     shop, _audit, book = shop_book
     settings_file(book.parent, max_sku_change=3, **ROOMY)
     result = runner.invoke(app, ["push", "--workbook", str(book)])
     assert result.exit_code == 6
     assert "E401 安全装置が作動しました: 1 SKU の変化が上限 3 個を超える SKU が" in result.output
     assert "would move by more than 3 units (e.g." in result.output
-    assert _stock(sandbox, shop) == shop.before
+    assert shop_stock(push_sandbox, shop) == shop.before
 
 
-def test_without_yes_a_run_that_cannot_ask_sends_nothing(sandbox, shop_book):
+def test_without_yes_a_run_that_cannot_ask_sends_nothing(push_sandbox, shop_book):
     shop, _audit, book = shop_book
     result = runner.invoke(app, ["push", "--workbook", str(book)])
     assert result.exit_code == 6
     assert "E404 反映は確認されなかったため送信していません" in result.output
-    assert _stock(sandbox, shop) == shop.before
+    assert shop_stock(push_sandbox, shop) == shop.before
 
 
-def test_a_stale_pull_is_refused(sandbox, shop_book, template_path):
+def test_a_stale_pull_is_refused(push_sandbox, shop_book, push_template):
     shop, _audit, book = shop_book
-    workbook_for(shop, book.parent, template_path, pulled_at=jst_now() - timedelta(minutes=45))
+    workbook_for(shop, book.parent, push_template, pulled_at=jst_now() - timedelta(minutes=45))
     result = runner.invoke(app, ["push", "--workbook", str(book), "--yes"])
     assert result.exit_code == 6
     assert "E402 取込データが古すぎます (45 分前、上限 30 分)" in result.output
@@ -117,7 +91,7 @@ def test_a_second_run_while_one_holds_the_lock_exits_7(shop_book):
     assert "E502 別の zaiko-xl の実行中です (PID" in result.output and "sync" in result.output
 
 
-def test_a_push_closes_the_open_changes_of_the_skus_it_applied(sandbox, shop_book):
+def test_a_push_closes_the_open_changes_of_the_skus_it_applied(push_sandbox, shop_book):
     shop, _audit, book = shop_book
     watch = SqliteSourceWatch(book.parent / "zaiko-journal.sqlite")
     skus = [f"{m.upper()}-{v}" for m, v in shop.target]

@@ -9,42 +9,19 @@ from typing import Any
 
 import pytest
 
-from tests.push_reliability import build_shop, load
-from tests.push_workbook_setup import settings_file, template, workbook_for
-from tests.sandbox_server import running_sandbox
+from tests.push_workbook_setup import ROOMY, settings_file, shop_stock
 from tests.unit.test_excel_entrypoints import FakeApp, FakeBook
 from zaiko_xl.adapters.push_journal import SqlitePushJournal
 from zaiko_xl.adapters.workbook_file import WorkbookFile
-from zaiko_xl.bootstrap import jst_now
 from zaiko_xl.domain.push_run import RunState
 from zaiko_xl.entrypoints import excel_macros
 from zaiko_xl.entrypoints.excel_io import excel_run
 from zaiko_xl.ports import SheetUpdate
 
-ROOMY = {"hard_max_zero_share": 1.0, "hard_max_total_change_share": 1.0, "max_total_change_share": 1.0,
-         "max_zero_share": 1.0}
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with running_sandbox(skus=5) as sb:
-        yield sb
-
-
-@pytest.fixture(scope="module")
-def template_path(tmp_path_factory):
-    return template(tmp_path_factory.mktemp("template"))
-
 
 @pytest.fixture
-def shop_book(sandbox, template_path, tmp_path, monkeypatch):
-    for name, value in sandbox.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("ZAIKO_RMS_SETTLE_S", "0")
-    shop = build_shop(40, seed=11)
-    load(sandbox.server.state, shop)
-    settings_file(tmp_path, **ROOMY)
-    return shop, workbook_for(shop, tmp_path, template_path, pulled_at=jst_now())
+def shop_book(push_shop_book):
+    return push_shop_book(seed=11)
 
 
 def _press(path: Path, app: FakeApp) -> WorkbookFile:
@@ -58,17 +35,12 @@ def _press(path: Path, app: FakeApp) -> WorkbookFile:
     return workbook
 
 
-def _stock(sandbox, shop) -> dict:
-    stock = sandbox.stock()
-    return {k: stock.get(k) for k in shop.target}
-
-
 def _changes(shop) -> dict:
     return {k: v for k, v in shop.target.items() if shop.before[k] != v}
 
 
-def test_ok_sends_the_plan_the_person_was_shown_and_journals_it(sandbox, shop_book):
-    shop, path = shop_book
+def test_ok_sends_the_plan_the_person_was_shown_and_journals_it(push_sandbox, shop_book):
+    shop, _audit, path = shop_book
     app = FakeApp("ok")
     workbook = _press(path, app)
     question, report = app.alerts[0], app.alerts[-1]
@@ -78,7 +50,7 @@ def test_ok_sends_the_plan_the_person_was_shown_and_journals_it(sandbox, shop_bo
     assert question["buttons"] == "ok_cancel" and f"RMS の在庫を {len(changes)} SKU 変更します" in question["prompt"]
     assert f"増やす数量 +{up:,} 個、減らす数量 -{down:,} 個" in question["prompt"]
     assert f"Change RMS stock of {len(changes)} SKUs" in question["prompt"]
-    assert _stock(sandbox, shop) == shop.target
+    assert shop_stock(push_sandbox, shop) == shop.target
     run_id = report["prompt"].split("実行 ID ")[1].split(")")[0]
     record = SqlitePushJournal(path.parent / "zaiko-journal.sqlite").load(run_id)
     assert record.header.state is RunState.DONE and (record.items["outcome"] == "applied").sum() == len(changes)
@@ -87,11 +59,11 @@ def test_ok_sends_the_plan_the_person_was_shown_and_journals_it(sandbox, shop_bo
     assert set(workbook.read_sheet("反映計画")["status"]) == {"sent"}
 
 
-def test_cancel_sends_nothing_but_leaves_the_plan_on_its_sheet(sandbox, shop_book):
-    shop, path = shop_book
+def test_cancel_sends_nothing_but_leaves_the_plan_on_its_sheet(push_sandbox, shop_book):
+    shop, _audit, path = shop_book
     app = FakeApp("cancel")
     workbook = _press(path, app)
-    assert _stock(sandbox, shop) == shop.before
+    assert shop_stock(push_sandbox, shop) == shop.before
     assert app.alerts[-1]["prompt"] == excel_macros.CANCELLED
     assert SqlitePushJournal(path.parent / "zaiko-journal.sqlite").load(None) is None
     plan = workbook.read_sheet("反映計画")
@@ -114,20 +86,20 @@ class EditingApp(FakeApp):
         return super().alert(prompt, title, buttons, mode)
 
 
-def test_a_plan_that_changed_after_the_question_is_not_sent(sandbox, shop_book):
-    shop, path = shop_book
+def test_a_plan_that_changed_after_the_question_is_not_sent(push_sandbox, shop_book):
+    shop, _audit, path = shop_book
     app = EditingApp(path)
     _press(path, app)
-    assert _stock(sandbox, shop) == shop.before
+    assert shop_stock(push_sandbox, shop) == shop.before
     assert app.alerts[-1]["mode"] == "critical"
     assert app.alerts[-1]["prompt"].startswith("E405 確認した後で反映計画が変わったため送信していません")
 
 
-def test_past_a_hard_limit_nobody_is_asked_and_nothing_is_sent(sandbox, shop_book):
-    shop, path = shop_book
+def test_past_a_hard_limit_nobody_is_asked_and_nothing_is_sent(push_sandbox, shop_book):
+    shop, _audit, path = shop_book
     settings_file(path.parent, max_sku_change=1, hard_max_sku_change=2, **ROOMY)
     app = FakeApp("ok")
     _press(path, app)
     assert [a["buttons"] for a in app.alerts] == ["ok"]  # the error only, no question
     assert app.alerts[0]["prompt"].startswith("E403 安全装置の上限を超えているため送信しません")
-    assert _stock(sandbox, shop) == shop.before
+    assert shop_stock(push_sandbox, shop) == shop.before

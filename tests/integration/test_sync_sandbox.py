@@ -9,7 +9,6 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from tests.push_workbook_setup import template
 from tests.sandbox_server import running_sandbox
 from tests.sync_setup import build, expected
 from zaiko_xl.bootstrap import build_kpi_store, build_sync, jst_now
@@ -24,11 +23,6 @@ def sandbox():
         yield sb
 
 
-@pytest.fixture(scope="module")
-def template_path(tmp_path_factory):
-    return template(tmp_path_factory.mktemp("template"))
-
-
 def _sync(sandbox, folder):
     settings = load_settings(folder / "zaiko.toml", rms=sandbox.rms_overrides(timeout_s=2))
     ports, deps, options = build_sync(settings)
@@ -40,16 +34,16 @@ def _rms(sandbox, shop):
     return {k: stock[k] for k in shop.physical}
 
 
-def test_one_cycle_makes_rms_show_warehouse_minus_open_orders(sandbox, template_path, tmp_path):
-    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=120, seed=1,
+def test_one_cycle_makes_rms_show_warehouse_minus_open_orders(sandbox, push_template, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=120, seed=1,
                          stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
     report = sync_once(*_sync(sandbox, tmp_path))
     assert report.full and report.read == 120 and report.changed > 50
     assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
 
 
-def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox, template_path, tmp_path):
-    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=120, seed=2,
+def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox, push_template, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=120, seed=2,
                          stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
     sync_once(*_sync(sandbox, tmp_path))
     changed = list(shop.physical)[:7]
@@ -62,8 +56,8 @@ def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox
 
 
 @pytest.mark.parametrize("seed", [3, 4])
-def test_orders_during_a_sync_never_oversell_and_quiet_cycles_converge(sandbox, template_path, tmp_path, seed):
-    shop, audit = build(sandbox.server.state, tmp_path, template_path, skus=150, seed=seed,
+def test_orders_during_a_sync_never_oversell_and_quiet_cycles_converge(sandbox, push_template, tmp_path, seed):
+    shop, audit = build(sandbox.server.state, tmp_path, push_template, skus=150, seed=seed,
                         stamp=f"{(jst_now() - timedelta(minutes=1)):%Y-%m-%d %H:%M:%S}")
     sandbox.configure(orders_per_s=80)
     try:
@@ -87,8 +81,8 @@ def _sync_events(folder):
     return events.astype({"sku": str, "source": str})
 
 
-def test_a_warehouse_change_is_journaled_from_its_file_time_until_rms_shows_it(sandbox, template_path, tmp_path):
-    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=60, seed=5,
+def test_a_warehouse_change_is_journaled_from_its_file_time_until_rms_shows_it(sandbox, push_template, tmp_path):
+    shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=60, seed=5,
                          stamp=f"{jst_now() - timedelta(minutes=10):%Y-%m-%d %H:%M:%S}")
     sync_once(*_sync(sandbox, tmp_path))
     assert _sync_events(tmp_path).empty  # the first look only remembers the numbers
@@ -106,9 +100,9 @@ def test_a_warehouse_change_is_journaled_from_its_file_time_until_rms_shows_it(s
     assert events["shown_at"].between(pd.Timestamp(before), pd.Timestamp(jst_now())).all()
 
 
-def test_a_change_whose_write_a_guard_stops_stays_open_until_a_later_cycle_writes_it(sandbox, template_path,
+def test_a_change_whose_write_a_guard_stops_stays_open_until_a_later_cycle_writes_it(sandbox, push_template,
                                                                                       tmp_path):
-    shop, _audit = build(sandbox.server.state, tmp_path, template_path, skus=60, seed=6, agree=True,
+    shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=60, seed=6, agree=True,
                          stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
     sync_once(*_sync(sandbox, tmp_path))
     big = next(iter(shop.physical))

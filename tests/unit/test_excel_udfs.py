@@ -40,6 +40,19 @@ def test_each_function_is_prefixed_and_documented_in_both_languages_within_255_c
     assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", doc) and re.search(r"[A-Za-z]{3,} [a-z]{2,} [a-z]{2,}", doc)
 
 
+def test_xlwings_is_told_which_arguments_are_ranges():
+    """Under xlwings' real decorators (as ``template build`` and Excel run them), every argument of
+    the column functions arrives 2-D, and only ZAIKO_DEMAND_STATS's two tuning values stay scalar."""
+    from zaiko_xl.entrypoints.excel_vba import _fresh_module, _xlwings_udf_api
+
+    with _xlwings_udf_api():
+        module = _fresh_module("zaiko_xl.entrypoints.excel_udfs")
+    for func in udf.UDFS:
+        declared = {a["name"]: a["options"].get("ndim") for a in getattr(module, func.__name__).__xlfunc__["args"]}
+        scalar = {"recent_days", "recent_weight"} if func is ZAIKO_DEMAND_STATS else set()
+        assert declared == {name: None if name in scalar else 2 for name in inspect.signature(func).parameters}
+
+
 def test_a_scalar_call_returns_a_scalar_and_a_column_call_returns_a_column():
     assert ZAIKO_SAFETY_STOCK(10, 3, 5, 0, 0.95) == pytest.approx(Z95 * 3 * math.sqrt(5))
     result = ZAIKO_SAFETY_STOCK(col(10, 20), col(3, 0), col(5, 5), 0, 0.95)

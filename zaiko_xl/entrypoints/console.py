@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -14,8 +15,13 @@ from zaiko_xl.errors import EXIT_INTERRUPTED, EXIT_UNEXPECTED, InputProblems, Za
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress as RichProgress
+    from rich.table import Table
 
 log = logging.getLogger("zaiko_xl")
+# Output to a file, a pipe or a CI log has no width of its own: rich would guess 80 columns and
+# wrap tables mid-cell. Unless COLUMNS says otherwise, render such output this wide instead.
+NON_TERMINAL_WIDTH = 120
+_UNBOUNDED = 10_000  # columns to measure a table's longest row in
 
 
 class CliExit(SystemExit):
@@ -23,15 +29,41 @@ class CliExit(SystemExit):
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _console(stderr=True)
 
 
 def stdout_console() -> Console:
+    return _console(stderr=False)
+
+
+def _console(*, stderr: bool) -> Console:
+    """A console that honours COLUMNS (rich reads it) and is NON_TERMINAL_WIDTH wide when not a terminal."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal and not _columns_set():
+        console.width = NON_TERMINAL_WIDTH
+    return console
+
+
+def _columns_set() -> bool:
+    return os.environ.get("COLUMNS", "").isdigit()
+
+
+def print_table(console: Console, table: Table) -> None:
+    """Print ``table``; to a file, a pipe or a CI log (COLUMNS not set) as wide as its longest row,
+    so that no cell is wrapped. On a terminal, or with COLUMNS, rich fits it to that width."""
+    from rich.measure import Measurement
+
+    if console.is_terminal or _columns_set():
+        console.print(table)
+        return
+    width = console.width  # print(width=...) cannot go beyond it: widen the console for this table
+    console.width = Measurement.get(console, console.options.update_width(_UNBOUNDED), table).maximum
+    try:
+        console.print(table)
+    finally:
+        console.width = width
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from zaiko_xl.entrypoints.console import print_table
 from zaiko_xl.entrypoints.demo_kpi import fresh_journal, history_step, kpi_step
 from zaiko_xl.entrypoints.demo_push import push_step
 from zaiko_xl.entrypoints.demo_reconcile import plant_discrepancies, reconcile_workbook
@@ -212,8 +213,6 @@ STEPS: list[tuple[str, Step]] = [
 
 def run_demo(*, out: Path, skus: int, seed: int, console: Console, as_of: datetime | None = None) -> DemoRun:
     """Run every step of ``STEPS`` into ``out`` and print a short bilingual summary."""
-    from rich.table import Table
-
     moment = as_of or datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None, second=0, microsecond=0)
     out.mkdir(parents=True, exist_ok=True)
     fresh_journal(out)
@@ -223,10 +222,17 @@ def run_demo(*, out: Path, skus: int, seed: int, console: Console, as_of: dateti
             with console.status(label):
                 step(run)
             console.print(f"[green]✓[/] {label}")
+    print_summary(run.summary, console)
+    return run
+
+
+def print_summary(summary: list[tuple[str, str]], console: Console) -> None:
+    """The demo's closing table, one row per (label, value); in a file or a log no cell is wrapped."""
+    from rich.table import Table
+
     table = Table(title="zaiko-xl デモ / demo", show_header=False)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
-    for label, value in run.summary:
+    for label, value in summary:
         table.add_row(label, value)
-    console.print(table)
-    return run
+    print_table(console, table)

@@ -19,8 +19,10 @@ in ``zaiko_xl.domain.formula_columns`` (the 発注 sheet's cached values use the
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import xlwings as xw
@@ -36,6 +38,8 @@ from zaiko_xl.domain.service_level import cost_service_level
 from zaiko_xl.entrypoints import udf_cells as uc
 from zaiko_xl.errors import BadValue, ZaikoError, where
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
 
 def udf_error(exc: ZaikoError) -> str:
     """The short text a UDF shows in its cell for a ZaikoError, e.g. ``#E205 値「x」は使えません``."""
@@ -46,6 +50,22 @@ def _whole_number(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float) or float(value) != int(value):
         raise BadValue(**where(column=name), value=value, detail_ja="整数を入力してください", detail_en="expected a whole number")
     return int(value)
+
+
+def array_args(*names: str) -> Callable[[_F], _F]:
+    """``@xw.arg(name, ndim=2)`` for each of ``names``, or for every argument when none are named:
+    each arrives as rows of cells (a column; a single cell as one row of one cell).
+
+    ``xw.arg`` is looked up when the decorator runs, so ``zaiko-xl template build`` (which swaps in
+    xlwings' real decorators while it re-imports this module) sees the options.
+    """
+
+    def decorate(func: _F) -> _F:
+        for name in names or inspect.signature(func).parameters:
+            func = xw.arg(name, ndim=2)(func)
+        return func
+
+    return decorate
 
 
 @xw.func
@@ -68,15 +88,7 @@ def ZAIKO_SELLABLE(on_hand: float, open_allocations: float, buffer: float = 0) -
 
 
 @xw.func
-@xw.arg("demand_mean", ndim=2)
-@xw.arg("demand_std", ndim=2)
-@xw.arg("lead_time", ndim=2)
-@xw.arg("lead_time_std", ndim=2)
-@xw.arg("service_level", ndim=2)
-@xw.arg("review_days", ndim=2)
-@xw.arg("service_type", ndim=2)
-@xw.arg("lot", ndim=2)
-@xw.arg("moq", ndim=2)
+@array_args()
 def ZAIKO_SAFETY_STOCK(demand_mean: Any, demand_std: Any, lead_time: Any, lead_time_std: Any = None,
                        service_level: Any = None, review_days: Any = None, service_type: Any = None,
                        lot: Any = None, moq: Any = None) -> Any:
@@ -90,10 +102,7 @@ def ZAIKO_SAFETY_STOCK(demand_mean: Any, demand_std: Any, lead_time: Any, lead_t
 
 
 @xw.func
-@xw.arg("demand_mean", ndim=2)
-@xw.arg("lead_time", ndim=2)
-@xw.arg("safety_stock", ndim=2)
-@xw.arg("review_days", ndim=2)
+@array_args()
 def ZAIKO_REORDER_POINT(demand_mean: Any, lead_time: Any, safety_stock: Any, review_days: Any = None) -> Any:
     """発注点 ROP=d·L+SS (定期発注 R>0 では空欄)。 / Reorder point ROP = d·L + SS per row; blank in periodic review (R > 0), where S alone decides."""
     a = uc.Args(demand_mean, lead_time, safety_stock, review_days)
@@ -105,11 +114,7 @@ def ZAIKO_REORDER_POINT(demand_mean: Any, lead_time: Any, safety_stock: Any, rev
 
 
 @xw.func
-@xw.arg("demand_mean", ndim=2)
-@xw.arg("lead_time", ndim=2)
-@xw.arg("safety_stock", ndim=2)
-@xw.arg("review_days", ndim=2)
-@xw.arg("lot", ndim=2)
+@array_args()
 def ZAIKO_ORDER_UP_TO(demand_mean: Any, lead_time: Any, safety_stock: Any, review_days: Any = None,
                       lot: Any = None) -> Any:
     """補充点 S: 連続 d·L+SS+Q、定期 d·(R+L)+SS。 / Order-up-to level S for each row: continuous d·L + SS + lot Q, periodic (R > 0) d·(R+L) + SS."""
@@ -122,14 +127,7 @@ def ZAIKO_ORDER_UP_TO(demand_mean: Any, lead_time: Any, safety_stock: Any, revie
 
 
 @xw.func
-@xw.arg("inventory_position", ndim=2)
-@xw.arg("reorder_point", ndim=2)
-@xw.arg("order_up_to", ndim=2)
-@xw.arg("moq", ndim=2)
-@xw.arg("case_pack", ndim=2)
-@xw.arg("review_days", ndim=2)
-@xw.arg("order_rule", ndim=2)
-@xw.arg("lot", ndim=2)
+@array_args()
 def ZAIKO_ORDER_QTY(inventory_position: Any, reorder_point: Any, order_up_to: Any, moq: Any = None,
                     case_pack: Any = None, review_days: Any = None, order_rule: Any = None, lot: Any = None) -> Any:
     """発注数: 在庫ポジション≦発注点で発注(定期は毎回)、最小発注数→入数で切上げ。 / Order qty: if IP <= ROP (R > 0: every review) S-IP or one lot (order_rule), then MOQ, then case pack."""
@@ -142,10 +140,7 @@ def ZAIKO_ORDER_QTY(inventory_position: Any, reorder_point: Any, order_up_to: An
 
 
 @xw.func
-@xw.arg("order_date", ndim=2)
-@xw.arg("business_days", ndim=2)
-@xw.arg("closed_days", ndim=2)
-@xw.arg("supplier", ndim=2)
+@array_args()
 def ZAIKO_LEADTIME_BDAYS(order_date: Any, business_days: Any, closed_days: Any = None, supplier: Any = None) -> Any:
     """発注日からN営業日後までの暦日数(土日・祝日・休業日を除く)。 / Calendar days to the N-th business day after the order date; skips weekends, JP holidays and closed days [start,end] or [supplier,start,end]."""
     a = uc.Args(order_date, business_days, supplier)
@@ -183,8 +178,7 @@ def _calendars(days: np.ndarray, closed_days: Any) -> tuple[dict[str, BusinessCa
 
 
 @xw.func
-@xw.arg("history", ndim=2)
-@xw.arg("excluded", ndim=2)
+@array_args("history", "excluded")
 def ZAIKO_DEMAND_STATS(history: Any, excluded: Any = None, recent_days: Any = None, recent_weight: Any = None) -> Any:
     """日販の平均・標本標準偏差・使用日数(1行=1SKU、列=日)。除外日は除く。 / Mean, sample std and days used of each row (one SKU, days across); excluded (1/TRUE) days are dropped; optional recent blend."""
     arg = uc.rows(history)
@@ -212,8 +206,7 @@ def ZAIKO_DEMAND_STATS(history: Any, excluded: Any = None, recent_days: Any = No
 
 
 @xw.func
-@xw.arg("holding_cost", ndim=2)
-@xw.arg("stockout_cost", ndim=2)
+@array_args()
 def ZAIKO_COST_SERVICE_LEVEL(holding_cost: Any, stockout_cost: Any) -> Any:
     """費用からのサービス率 α=p/(p+h) (h 保管費, p 欠品費, 同じ期間)。 / Cycle service level from costs: alpha = p/(p+h), h holding and p stockout cost per unit for the same period."""
     a = uc.Args(holding_cost, stockout_cost)
@@ -229,9 +222,7 @@ def ZAIKO_COST_SERVICE_LEVEL(holding_cost: Any, stockout_cost: Any) -> Any:
 
 
 @xw.func
-@xw.arg("demand_mean", ndim=2)
-@xw.arg("order_cost", ndim=2)
-@xw.arg("holding_cost_year", ndim=2)
+@array_args()
 def ZAIKO_EOQ(demand_mean: Any, order_cost: Any, holding_cost_year: Any) -> Any:
     """経済的発注量 EOQ=√(2K·365d/H) (K 1回の発注費, H 年間保管費/個)。 / Economic order quantity from daily demand d, cost per order K and holding cost per unit per year H."""
     a = uc.Args(demand_mean, order_cost, holding_cost_year)
