@@ -155,7 +155,8 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
             book = bootstrap.writable_workbook(settings, workbook)
             with bootstrap.pull_sources(settings, workbook, journal_calls=True) as sources, progress_bar() as progress:
                 report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
-                                       bootstrap.pull_options(settings, workbook), progress)
+                                       bootstrap.pull_options(settings, workbook), progress,
+                                       bootstrap.build_kpi_store(settings))
         render_workbook_pull(report, workbook, stdout_console())
 
 
