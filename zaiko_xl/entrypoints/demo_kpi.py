@@ -1,10 +1,15 @@
 """The demo's last step: the sample shop's two years as KPI history, the KPI sheets, the HTML report.
 
 The sample shop's ledger, orders and returns go into the demo's journal (``kpi_history``) next
-to what the earlier steps journaled themselves (RMS calls of the pull, reconcile and push
-results); then the same service as `zaiko-xl kpi` computes every KPI up to today and writes the
-KPI sheets of the demo workbook, and the HTML report goes beside the workbook. The demo has no
-go-live date: every day is the baseline (導入前の基準値), as for a shop before it goes live.
+to what the earlier steps journaled themselves (the pull's own day of stock, order lines and
+returns, its RMS calls, reconcile and push results). The sample's history stops the day before
+the pull's day, so no day is counted twice: the pull's day holds the pulled numbers (stock as
+RMS and the warehouse file show it after the planted differences; today's order lines), the
+days before it the sample's (its order lines replace the pull's copies of the same lines, with
+the cancel reasons of every channel). Then the same service as `zaiko-xl kpi` computes every KPI
+up to today and writes the KPI sheets of the demo workbook, and the HTML report goes beside the
+workbook. The demo has no go-live date: every day is the baseline (導入前の基準値), as for a shop
+before it goes live.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ def kpi_step(run: DemoRun) -> None:
 
     settings = load_settings(run.out / CONFIG_FILE_NAME)
     store = bootstrap.build_kpi_store(settings)
-    for name, frame in kpi_history(run.shop).items():
+    pulled = run.facts.get("pull")
+    for name, frame in kpi_history(run.shop, before=pulled.run.at.date() if pulled is not None else None).items():
         store.record(name, frame)
     sale = run.shop.sale_days
     options = KpiOptions(as_of=run.as_of.date() + timedelta(days=1), history_days=HISTORY_DAYS,
