@@ -118,3 +118,9 @@ def test_two_daily_pulls_give_the_kpis_their_numbers_give(folder, rms_sandbox):
     for key, value in expected.items():
         assert data["kpis"][key]["all"] == pytest.approx(value), key
     assert 0 < expected["stockout_rate"] < 1 and expected["stock_cancel_rate"] > 0 and expected["turnover"] > 0
+
+
+def test_a_pull_time_that_is_not_a_time_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["pull", "--workbook", str(tmp_path / "zaiko.xlsm"), "--now", "yesterday"])
+    assert result.exit_code == 2
+    assert "日時は YYYY-MM-DDTHH:MM で指定してください / use YYYY-MM-DDTHH:MM: yesterday" in result.output

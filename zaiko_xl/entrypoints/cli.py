@@ -164,13 +164,14 @@ def pull(
     from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services.pull import pull_workbook
 
+    at = _parse_time(now)
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
         with recorded_run(settings, "pull"):
             book = bootstrap.writable_workbook(settings, workbook)
             with bootstrap.pull_sources(settings, workbook, journal_calls=True) as sources, progress_bar() as progress:
                 report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
-                                       bootstrap.pull_options(settings, workbook, _parse_time(now)), progress,
+                                       bootstrap.pull_options(settings, workbook, at), progress,
                                        bootstrap.build_kpi_store(settings))
         render_workbook_pull(report, workbook, stdout_console())
 

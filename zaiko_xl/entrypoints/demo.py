@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from zaiko_xl.sample_shop import SampleShop
+    from zaiko_xl.services.pull import PullReport
 
 WORKBOOK_NAME = "zaiko.xlsm"
 CONFIG_NAME = "zaiko.toml"
@@ -147,8 +148,10 @@ def _pull(run: DemoRun) -> None:
     ]
 
 
-def _kpi_recorded(report: Any) -> str:
+def _kpi_recorded(report: PullReport) -> str:
+    """What the pull put into the KPI history, for the summary."""
     kpi = report.kpi
+    assert kpi is not None, "the demo's pull records the KPI history"
     if kpi.problem is not None:
         return kpi.problem.render()
     rows = kpi.rows
