@@ -175,3 +175,20 @@ def test_a_recording_failure_is_a_warning_of_the_pull_whose_sheets_and_journal_a
 
 def test_without_a_recorder_nothing_is_recorded():
     assert pull_workbook(FakeWorkbook({"items": ITEMS}), _sources(), FakePullJournal(), OPTIONS).kpi is None
+
+
+def test_the_cli_shows_a_recording_failure_after_the_summary(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from zaiko_xl.entrypoints.pull_view import render_workbook_pull
+
+    failure = JournalUnreadable(journal="zaiko-journal.sqlite", detail="disk I/O error")
+    report = pull_workbook(FakeWorkbook({"items": ITEMS}), _sources(), FakePullJournal(), OPTIONS,
+                           kpi=FakeKpiRecorder(fail=("stock_history",), error=failure))
+    console = Console(file=io.StringIO(), width=1000)
+    render_workbook_pull(report, tmp_path / "zaiko.xlsm", console)
+    lines = console.file.getvalue().splitlines()
+    assert lines[-2] == report.kpi.problem.render() and lines[-2].startswith("E703 取込は完了しました")
+    assert lines[-1] == f"書き込み先 / written to: {tmp_path / 'zaiko.xlsm'}"
