@@ -334,6 +334,22 @@ class FakeKpiStore:
 
 
 @dataclass
+class FakeKpiRecorder:
+    """KpiRecorder in memory: every recorded frame by name, in order; ``fail`` names frames that raise ``error``."""
+
+    frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    fail: tuple[str, ...] = ()
+    error: ZaikoError | None = None
+
+    def record(self, frame_name: str, frame: pd.DataFrame) -> int:
+        if frame_name in self.fail:
+            assert self.error is not None
+            raise self.error
+        self.frames.setdefault(frame_name, []).append(frame.copy())
+        return len(frame)
+
+
+@dataclass
 class FakeLicenseSource:
     expiry: date | None = None
     error: ZaikoError | None = None

@@ -101,9 +101,10 @@ class Sandbox:
             body["orderedAt"] = ordered_at.isoformat()
         return self._call("POST", "/orders", json=body)["orderNumber"]
 
-    def order_action(self, number: str, action: str) -> dict[str, Any]:
-        """``cancel`` (restocks), ``ship`` or ``return`` (cancel after shipping, no restock)."""
-        return self._call("POST", f"/orders/{number}/{action}")
+    def order_action(self, number: str, action: str, *, reason: int | None = None) -> dict[str, Any]:
+        """``cancel`` (restocks; ``reason``: RMS changeReasonDetail, default 1), ``ship`` or ``return``."""
+        params = {"reason": reason} if reason is not None else None
+        return self._call("POST", f"/orders/{number}/{action}", params=params)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self.control.request(method, "/_sandbox" + path, **kwargs)

@@ -699,6 +699,16 @@ class KpiNoData(OpsError):
     hint_en = "Run `zaiko-xl pull` daily to build the history (the pre-go-live baseline comes from it too)."
 
 
+class KpiNotRecorded(OpsError):
+    """Reported as a warning of the pull (its sheets are written), not raised."""
+
+    code = "E703"
+    message_ja = "取込は完了しました (シートは書き込み済み) が、KPI 履歴 ({frames}) を記録できませんでした: {code} {detail_ja}"
+    message_en = "The pull is done (its sheets are written), but the KPI history ({frames}) was not recorded: {code} {detail_en}"
+    hint_ja = "次回の取込でその日の数値を記録し直します。続く場合は zaiko-xl doctor でジャーナルを確認してください。"
+    hint_en = "The next pull records the day again; if this persists, check the journal with `zaiko-xl doctor`."
+
+
 class NotifyNotConfigured(OpsError):
     code = "E710"
     message_ja = "通知先が設定されていません。"

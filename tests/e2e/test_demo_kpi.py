@@ -7,9 +7,11 @@ import re
 import zipfile
 from datetime import datetime, timedelta
 
+import pandas as pd
 import pytest
 from rich.console import Console
 
+from zaiko_xl.adapters.kpi_store_sqlite import SqliteKpiStore
 from zaiko_xl.adapters.workbook_file import read_cells, read_sheet
 from zaiko_xl.domain.kpi import KpiCalendar, KpiInputs, compute_kpis
 from zaiko_xl.entrypoints.demo import run_demo
@@ -64,3 +66,21 @@ def test_a_second_run_into_the_same_folder_starts_a_fresh_journal(demo):
     run, _ = demo
     again = run_demo(out=run.out, skus=60, seed=3, console=Console(file=io.StringIO()), as_of=AS_OF)
     assert again.facts["kpi"].report.value("stockout_rate") == pytest.approx(run.facts["kpi"].report.value("stockout_rate"))
+
+
+def test_the_pull_records_its_own_day_and_the_sample_history_the_days_before_with_no_line_twice(demo):
+    run, output = demo
+    store = SqliteKpiStore(run.out / "zaiko-journal.sqlite")
+    day = run.facts["pull"].run.at.date()
+    assert "KPI 履歴 (取込日) / KPI history (pull day)" in output and f"{day:%Y-%m-%d}: 在庫 stock" in output
+    history = store.kpi_inputs(day, day, 0).stock_history
+    now = history.assign(sku=history["sku"].astype(str)).sort_values("day").drop_duplicates("sku", keep="last")
+    rms, wh = (read_sheet(run.workbook, name) for name in ("RMS在庫", "倉庫在庫"))
+    sellable = rms.loc[rms["sku"].notna()].groupby("sku")["quantity"].sum()
+    on_hand = wh.loc[wh["sku"].notna()].groupby("sku")["on_hand"].sum()
+    pulled = pd.DataFrame({"on_hand": on_hand, "sellable": sellable}).fillna(0).astype("int64")
+    assert now.set_index("sku").loc[pulled.index, ["on_hand", "sellable"]].equals(pulled)
+    start, end = AS_OF.date() - timedelta(days=729), AS_OF.date()
+    orders = run.shop.orders
+    in_period = orders.loc[(orders["ordered_at"].dt.date >= start) & (orders["ordered_at"].dt.date <= end)]
+    assert len(store.kpi_inputs(start, end, 0).orders) == len(in_period)  # the pull's copies replaced, none added

@@ -134,6 +134,20 @@ def test_order_lines_carry_raw_codes_and_the_status_rms_gives_them(rms_sandbox):
     assert all(lines["variant_id"] != "")
 
 
+def test_a_cancelled_order_carries_the_reason_of_its_cancel_and_other_orders_none(rms_sandbox):
+    when = jst_now() - timedelta(days=1)
+    stockout, customer, shop, returned, placed = _place_orders(rms_sandbox, 5, when)
+    assert rms_sandbox.order_action(stockout, "cancel", reason=8)["cancelReason"] == 8
+    rms_sandbox.order_action(customer, "cancel")
+    rms_sandbox.order_action(shop, "cancel", reason=13)
+    rms_sandbox.order_action(returned, "return")
+    with rms_client(rms_sandbox) as client:
+        lines = client.get([stockout, customer, shop, returned, placed]).set_index("order_number")
+    assert lines.loc[[stockout, customer, shop, returned, placed], "cancel_reason"].tolist() == \
+        ["stockout", "customer", "shop", "", ""]
+    assert tuple(lines.reset_index().columns) == RMS_ORDER_COLUMNS
+
+
 def test_license_expiry_is_read_as_jst(rms_sandbox):
     expiry = (jst_now() + timedelta(days=10)).replace(hour=23, minute=59, second=59, microsecond=0)
     rms_sandbox.set_license(expiry)

@@ -134,3 +134,26 @@ def test_credentials_come_from_the_environment_when_both_are_set():
     assert (config.service_secret, config.license_key, config.uses_demo_credentials) == ("SPmine", "SLmine", False)
     demo = SandboxConfig.from_env({"ZAIKO_RMS_SERVICE_SECRET": "SPmine"})
     assert (demo.service_secret, demo.license_key) == (DEMO_SERVICE_SECRET, DEMO_LICENSE_KEY)
+
+
+def test_seeded_cancels_and_the_shoppers_cancels_send_rms_change_reasons():
+    from datetime import datetime
+
+    from zaiko_xl.sandbox.orders import order_json
+    from zaiko_xl.sandbox.seed import SeedOrder, seed_state
+    from zaiko_xl.sandbox.shopper import Shopper
+    from zaiko_xl.sandbox.state import SandboxState
+
+    at = datetime(2026, 11, 20, 9, 0)
+    history = [SeedOrder("o1", "a", "a", 1, at, "cancelled", at, "stockout"),
+               SeedOrder("o2", "a", "a", 1, at, "cancelled", at, "customer"),
+               SeedOrder("o3", "a", "a", 1, at, "returned", at)]
+    state = seed_state(SandboxState(SandboxConfig(cancel_share=1.0, ship_share=0.0)), [("a", "a", 500)], history)
+    details = [order_json(o, 10)["ChangeReasonModelList"][0]["changeReasonDetail"] for o in state.orders.values()]
+    assert details == [8, 1, 2]
+    shopper = Shopper(state, seed=3)
+    for _ in range(200):
+        state.place_order([state.orders[next(iter(state.orders))].lines[0]])
+        shopper.step()  # cancel_share 1: every step cancels an open order
+    reasons = [o.cancel_reason for o in list(state.orders.values())[len(history):] if o.progress == 900]
+    assert 0 < reasons.count(8) < reasons.count(1)  # a fifth of the shopper's cancels are the shop's, for stock

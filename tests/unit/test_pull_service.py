@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.fakes import (
+    FakeKpiRecorder,
     FakeLedgerSource,
     FakeOrderExportSource,
     FakeProgress,
@@ -20,9 +21,18 @@ from tests.fakes import (
     FakeWorkbook,
     table,
 )
-from zaiko_xl.errors import BadValue, DuplicateRowMerged, InputProblems, LicenseExpired, where
+from zaiko_xl.errors import (
+    BadValue,
+    DuplicateRowMerged,
+    InputProblems,
+    JournalUnreadable,
+    KpiNotRecorded,
+    LicenseExpired,
+    where,
+)
 from zaiko_xl.services import workbook_buttons
 from zaiko_xl.services.pull import MATCH_LABEL, PullOptions, PullSources, pull_workbook
+from zaiko_xl.services.pull_kpi import KpiRecording
 
 NOW = datetime(2026, 11, 20, 10, 0)
 OPTIONS = PullOptions(now=NOW, run_id="pull-1", workbook="zaiko.xlsm", lookback_days=30, warn_days=14)
@@ -123,3 +133,62 @@ def test_the_button_reports_the_pull_and_the_license_warning():
     assert summary.message_ja.startswith("取込完了: RMS在庫 2 SKU・受注 2 行・倉庫在庫 2 行、要確認 0 件、注意 1 件\n")
     assert summary.message_ja.endswith("RMS で新しいキーを発行してください。")
     assert summary.message_en.endswith("issue a new key in RMS.")
+
+
+def test_with_a_recorder_the_pull_records_its_day_its_order_lines_and_the_master_costs():
+    items = ITEMS.assign(unit_cost=[120, 300])
+    recorder, book = FakeKpiRecorder(), FakeWorkbook({"items": items})
+    cancelled = {**_line("R2", 900, datetime(2026, 11, 18), variant="A-1"), "changed_at": datetime(2026, 11, 19),
+                 "cancel_reason": "stockout"}
+    sources = _sources(rms_orders=FakeRmsOrders([_line("R1", 300, datetime(2026, 11, 19)), cancelled]))
+    report = pull_workbook(book, sources, FakePullJournal(), OPTIONS, kpi=recorder)
+    (stock,), (orders,), (costs,), (returns,) = (recorder.frames[n] for n in ("stock_history", "orders", "items",
+                                                                               "returns"))
+    assert stock.values.tolist() == [["A-1", pd.Timestamp("2026-11-20"), 4, 5], ["B-2", pd.Timestamp("2026-11-20"), 9, 7]]
+    assert orders[["order_number", "channel", "sku", "status", "cancel_reason"]].values.tolist() == [
+        ["R2", "rakuten", "A-1", "cancelled", "stockout"], ["Y1", "yahoo", "B-2", "unshipped", ""],
+        ["R1", "rakuten", "A-1", "unshipped", ""]]
+    assert costs.values.tolist() == [["A-1", 120], ["B-2", 300]] and returns.empty
+    assert report.kpi == KpiRecording({"items": 2, "stock_history": 2, "orders": 3, "returns": 0})
+    assert book.writes == 1
+
+
+def test_a_recording_failure_is_a_warning_of_the_pull_whose_sheets_and_journal_are_written():
+    failure = JournalUnreadable(journal="zaiko-journal.sqlite", detail="database is locked")
+    recorder, book, journal = FakeKpiRecorder(fail=("orders",), error=failure), FakeWorkbook({"items": ITEMS}), \
+        FakePullJournal()
+    report = pull_workbook(book, _sources(), journal, OPTIONS, kpi=recorder)
+    assert book.writes == 1 and journal.runs == [report.run] and sorted(recorder.frames) == ["returns", "stock_history"]
+    problem = report.kpi.problem
+    assert problem.code == "E703" and report.kpi.rows == {"stock_history": 2, "returns": 0}
+    assert problem.render() == (
+        "E703 取込は完了しました (シートは書き込み済み) が、KPI 履歴 (orders) を記録できませんでした: E505 ジャーナル "
+        "zaiko-journal.sqlite を読み書きできません: database is locked " + JournalUnreadable.hint_ja + " "
+        + KpiNotRecorded.hint_ja + " / The pull is done (its sheets are written), but the KPI history (orders) was not "
+        "recorded: E505 Cannot read or write the journal zaiko-journal.sqlite: database is locked "
+        + JournalUnreadable.hint_en + " " + KpiNotRecorded.hint_en)
+    summary = workbook_buttons.pull(FakeWorkbook({"items": ITEMS}), FakeProgress(), _sources(), FakePullJournal(),
+                                    OPTIONS, FakeKpiRecorder(fail=("orders",), error=failure))
+    assert summary.message_ja.endswith(f"\n{problem.code} {problem.message('ja')}")
+    assert summary.message_en.endswith(f"\n{problem.code} {problem.message('en')}")
+
+
+def test_without_a_recorder_nothing_is_recorded():
+    assert pull_workbook(FakeWorkbook({"items": ITEMS}), _sources(), FakePullJournal(), OPTIONS).kpi is None
+
+
+def test_the_cli_shows_a_recording_failure_after_the_summary(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from zaiko_xl.entrypoints.pull_view import render_workbook_pull
+
+    failure = JournalUnreadable(journal="zaiko-journal.sqlite", detail="disk I/O error")
+    report = pull_workbook(FakeWorkbook({"items": ITEMS}), _sources(), FakePullJournal(), OPTIONS,
+                           kpi=FakeKpiRecorder(fail=("stock_history",), error=failure))
+    console = Console(file=io.StringIO(), width=1000)
+    render_workbook_pull(report, tmp_path / "zaiko.xlsm", console)
+    lines = console.file.getvalue().splitlines()
+    assert lines[-2] == report.kpi.problem.render() and lines[-2].startswith("E703 取込は完了しました")
+    assert lines[-1] == f"書き込み先 / written to: {tmp_path / 'zaiko.xlsm'}"

@@ -5,10 +5,19 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from zaiko_xl.adapters.rms_frames import order_lines_frame
 from zaiko_xl.adapters.rms_orders import windows
 from zaiko_xl.adapters.rms_upsert import settle
+from zaiko_xl.adapters.rms_wire import OrderWire
 from zaiko_xl.domain.model import OrderStatus, RmsSkuKey
-from zaiko_xl.domain.rms import LicenseLevel, StockChange, UpsertMode, license_status, order_status
+from zaiko_xl.domain.rms import (
+    LicenseLevel,
+    StockChange,
+    UpsertMode,
+    cancel_reason,
+    license_status,
+    order_status,
+)
 from zaiko_xl.domain.rms_codes import key_problem, manage_number_problem, rms_key, variant_id_problem
 from zaiko_xl.domain.rms_csv import normal_item_rows
 
@@ -93,3 +102,25 @@ def test_windows_cover_the_range_without_overlap_and_stay_under_63_days():
         assert c == b + timedelta(seconds=1)
     assert all(b - a < timedelta(days=63) for a, b in parts)
     assert len(parts) == 3
+
+
+@pytest.mark.parametrize(("detail", "reason"), [(8, "stockout"), (1, "customer"), (3, "customer"), (6, "customer"),
+                                                (4, "payment"), (5, "payment"), (10, "shop"), (13, "shop"),
+                                                (16, "shop"), (2, "other"), (99, "other"), (None, "other")])
+def test_each_rms_change_reason_detail_maps_to_its_kpi_cancel_reason(detail, reason):
+    assert cancel_reason(detail) == reason
+
+
+def _order(progress: int, *reasons: tuple[int, int]) -> OrderWire:
+    return OrderWire.model_validate({
+        "orderNumber": "123456-20261120-0000000001", "orderProgress": progress,
+        "orderDatetime": "2026-11-20T10:00:00+0900",
+        "PackageModelList": [{"ItemModelList": [{"manageNumber": "a", "units": 1, "deleteItemFlag": 0}]}],
+        "ChangeReasonModelList": [{"changeType": t, "changeReasonDetail": d,
+                                   "changeCmplDatetime": "2026-11-20T12:00:00+0900"} for t, d in reasons]})
+
+
+def test_the_most_final_cancel_entry_gives_a_cancelled_orders_reason_and_other_orders_have_none():
+    frame = order_lines_frame([_order(900, (0, 1), (2, 8), (3, 6)), _order(900, (1, 4), (0, 1)), _order(900),
+                               _order(300, (0, 8))])
+    assert frame["cancel_reason"].tolist() == ["stockout", "payment", "", ""]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from zaiko_xl.adapters.rms_wire import InventoryWire, OrderWire
 from zaiko_xl.domain.model import Channel, OrderStatus
-from zaiko_xl.domain.rms import RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, order_status
+from zaiko_xl.domain.rms import CANCEL_CHANGE_TYPES, RMS_ORDER_COLUMNS, RMS_STOCK_COLUMNS, cancel_reason, order_status
 
 JST = timezone(timedelta(hours=9))
 _CANCEL_DONE = (1, 2)  # changeType: cancel fixed, cancel done
@@ -63,6 +63,7 @@ def order_lines_frame(orders: Sequence[OrderWire]) -> pd.DataFrame:
         status = order_status(order.order_progress, shipped=shipped_at is not None)
         ordered_at = parse_order_time(order.order_datetime)
         changed_at = _changed_at(order, status, shipped_at)
+        reason = _cancel_reason(order) if status is OrderStatus.CANCELLED else ""
         for package in order.packages:
             for item in package.items:
                 if item.delete_item_flag == 1:
@@ -71,13 +72,22 @@ def order_lines_frame(orders: Sequence[OrderWire]) -> pd.DataFrame:
                 rows.append((order.order_number, Channel.RAKUTEN.value, item.manage_number,
                              (sku.variant_id if sku else None) or "", (sku.merchant_defined_sku_id if sku else None) or "",
                              item.item_number or "", item.units, status.value, order.order_progress,
-                             ordered_at, changed_at))
+                             ordered_at, changed_at, reason))
     frame = pd.DataFrame(rows, columns=list(RMS_ORDER_COLUMNS))
     for column in ("quantity", "order_progress"):
         frame[column] = frame[column].astype("int64")
     for column in ("ordered_at", "changed_at"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     return frame
+
+
+def _cancel_reason(order: OrderWire) -> str:
+    """The reason of a cancelled order's cancel (its most final cancel entry; the last of equals); "" unknown."""
+    cancels = [c for c in order.change_reasons or () if c.change_type in CANCEL_CHANGE_TYPES]
+    if not cancels:
+        return ""
+    final = max(enumerate(cancels), key=lambda pair: (-CANCEL_CHANGE_TYPES.index(pair[1].change_type), pair[0]))[1]
+    return cancel_reason(final.change_reason_detail)
 
 
 def _changed_at(order: OrderWire, status: OrderStatus, shipped_at: datetime | None) -> datetime | None:

@@ -108,6 +108,7 @@ class PackageWire(_Wire):
 
 class ChangeReasonWire(_Wire):
     change_type: int | None = Field(None, alias="changeType")
+    change_reason_detail: int | None = Field(None, alias="changeReasonDetail")
     change_fix_datetime: str | None = Field(None, alias="changeFixDatetime")
     change_cmpl_datetime: str | None = Field(None, alias="changeCmplDatetime")
 

@@ -112,6 +112,7 @@ class ResolvedPull:
     sheets: dict[str, pd.DataFrame]
     report: pd.DataFrame  # REPORT_COLUMNS
     counts: pd.DataFrame  # index: PullSource values; COUNT_COLUMNS
+    ledger: pd.DataFrame | None = None  # the ledger's movements with ``sku`` resolved (no sheet; KPI returns)
 
 
 def empty_orders() -> pd.DataFrame:
@@ -175,7 +176,9 @@ def resolve_pull(master: Master, pulled: Pulled) -> ResolvedPull:
         jobs[PullSource.BOM] = (bom_codes.astype("str").to_frame("code"), codes("code", None))
     matches = {source: _matched(frame, match) for source, (frame, match) in jobs.items()}
     report = _report(matches, pulled, master)
-    return ResolvedPull(sheets=_sheets(pulled, matches), report=report, counts=_counts(matches, report))
+    ledger = _with_match(pulled.ledger.drop(columns=["sku"]), matches[PullSource.LEDGER]).drop(columns=["code"])
+    return ResolvedPull(sheets=_sheets(pulled, matches), report=report, counts=_counts(matches, report),
+                        ledger=ledger.reset_index(drop=True))
 
 
 def _matched(frame: pd.DataFrame, match: Matcher) -> CodeMatch:

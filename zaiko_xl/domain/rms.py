@@ -15,13 +15,25 @@ from zaiko_xl.domain.model import OrderStatus, RmsSkuKey
 
 RMS_STOCK_COLUMNS = ("manage_number", "variant_id", "quantity", "updated")
 RMS_ORDER_COLUMNS = ("order_number", "channel", "manage_number", "variant_id", "merchant_defined_sku_id",
-                     "item_number", "quantity", "status", "order_progress", "ordered_at", "changed_at")
+                     "item_number", "quantity", "status", "order_progress", "ordered_at", "changed_at",
+                     "cancel_reason")
 
 # orderProgress codes (rms-api.md §5.3)
 UNSHIPPED_PROGRESS = (100, 200, 300, 400, 800)
 SHIPPED_PROGRESS = (500, 600, 700)
 CANCELLED_PROGRESS = (900,)
 ALL_PROGRESS = (100, 200, 300, 400, 500, 600, 700, 800, 900)
+
+
+# changeReasonDetail (rms-api.md §5.2) -> the KPI's cancel reason (docs/data-contracts.md §9)
+CANCEL_REASONS = {8: "stockout", 1: "customer", 3: "customer", 6: "customer", 4: "payment", 5: "payment",
+                  10: "shop", 13: "shop", 14: "shop", 15: "shop", 16: "shop"}
+CANCEL_CHANGE_TYPES = (2, 1, 0)  # changeType of a cancel: done, fixed, requested (most final first)
+
+
+def cancel_reason(detail: int | None) -> str:
+    """The cancel reason of an RMS ``changeReasonDetail``: stockout, customer, payment, shop or other."""
+    return CANCEL_REASONS.get(detail, "other") if detail is not None else "other"
 
 
 def order_status(progress: int, shipped: bool) -> OrderStatus:

@@ -55,6 +55,17 @@ def _parse_date(text: str, option: str) -> date:
                                  param_hint=option) from None
 
 
+def _parse_time(text: str | None, option: str = "--now") -> datetime | None:
+    """A JST time given on the command line (None stays None: the clock decides)."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        raise typer.BadParameter(f"日時は YYYY-MM-DDTHH:MM で指定してください / use YYYY-MM-DDTHH:MM: {text}",
+                                 param_hint=option) from None
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"zaiko-xl {__version__}")
@@ -140,7 +151,11 @@ def template_build(
 
 
 @app.command()
-def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
+def pull(
+    ctx: typer.Context,
+    workbook: WorkbookOpt,
+    now: Annotated[str | None, typer.Option("--now", hidden=True, help="テスト・訓練用: 取込の時刻 (JST, YYYY-MM-DDTHH:MM) / tests and drills: the pull's time")] = None,
+) -> None:
     """RMS 在庫・受注、倉庫ファイル、社内台帳をシートへ取込 / pull RMS, warehouse and ledger into sheets."""
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
@@ -149,13 +164,15 @@ def pull(ctx: typer.Context, workbook: WorkbookOpt) -> None:
     from zaiko_xl.entrypoints.runs import recorded_run
     from zaiko_xl.services.pull import pull_workbook
 
+    at = _parse_time(now)
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
         with recorded_run(settings, "pull"):
             book = bootstrap.writable_workbook(settings, workbook)
             with bootstrap.pull_sources(settings, workbook, journal_calls=True) as sources, progress_bar() as progress:
                 report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
-                                       bootstrap.pull_options(settings, workbook), progress)
+                                       bootstrap.pull_options(settings, workbook, at), progress,
+                                       bootstrap.build_kpi_store(settings))
         render_workbook_pull(report, workbook, stdout_console())
 
 

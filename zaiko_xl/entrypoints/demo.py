@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from zaiko_xl.sample_shop import SampleShop
+    from zaiko_xl.services.pull import PullReport
 
 WORKBOOK_NAME = "zaiko.xlsm"
 CONFIG_NAME = "zaiko.toml"
@@ -135,7 +136,7 @@ def _pull(run: DemoRun) -> None:
     book = bootstrap.writable_workbook(settings, run.workbook)
     with bootstrap.pull_sources(settings, book.path, journal_calls=True, run_id="demo-pull") as sources:
         report = pull_workbook(book, sources, bootstrap.pull_journal(settings),
-                               bootstrap.pull_options(settings, book.path))
+                               bootstrap.pull_options(settings, book.path), kpi=bootstrap.build_kpi_store(settings))
     run.facts["pull"] = report
     runs = {s.source: s for s in report.run.sources}
     run.summary += [
@@ -145,7 +146,19 @@ def _pull(run: DemoRun) -> None:
                                       f"対応表 mapping {runs['warehouse'].mapping:,}; "
                                       f"要確認 to check {report.problems:,} (照合結果)"),
         ("ライセンス / license", report.license.render()),
+        ("KPI 履歴 (取込日) / KPI history (pull day)", _kpi_recorded(report)),
     ]
+
+
+def _kpi_recorded(report: PullReport) -> str:
+    """What the pull put into the KPI history, for the summary."""
+    kpi = report.kpi
+    assert kpi is not None, "the demo's pull records the KPI history"
+    if kpi.problem is not None:
+        return kpi.problem.render()
+    rows = kpi.rows
+    return (f"{report.run.at:%Y-%m-%d}: 在庫 stock {rows.get('stock_history', 0):,}, 受注明細 order lines "
+            f"{rows.get('orders', 0):,}, 返品 returns {rows.get('returns', 0):,}")
 
 
 def _reorder(run: DemoRun) -> None:

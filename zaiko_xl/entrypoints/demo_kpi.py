@@ -1,10 +1,13 @@
 """The demo's journal history and its last step: the KPI sheets and the HTML report.
 
-Before the pull, the sample shop's ledger, orders and returns of two years go into the demo's
-journal (``kpi_history``; the reorder reads its order history from there). The earlier steps
-journal what they do themselves (RMS calls of the pull, reconcile and push results); the last
-step then runs the same service as `zaiko-xl kpi` computes every KPI up to today and writes the
-KPI sheets of the demo workbook, and the HTML report goes beside the workbook. The demo has no
+Before the pull, the sample shop's ledger, orders and returns of two years up to the day before
+today go into the demo's journal (``kpi_history``; the reorder reads its order history from
+there). The earlier steps journal what they do themselves (the pull's own day of stock, order
+lines and returns, its RMS calls, reconcile, push and sync results). The last step records the
+sample's history again up to the day before the pull's day, so the sample's order lines (with the
+cancel reasons of every channel) replace the pull's copies of the same lines and no day is counted
+twice; then the same service as `zaiko-xl kpi` computes every KPI up to today and writes the KPI
+sheets of the demo workbook, and the HTML report goes beside the workbook. The demo has no
 go-live date: every day is the baseline (導入前の基準値), as for a shop before it goes live.
 """
 
@@ -45,7 +48,7 @@ def history_step(run: DemoRun) -> None:
     from zaiko_xl.sample_shop.kpi_history import kpi_history
 
     store = bootstrap.build_kpi_store(load_settings(run.out / CONFIG_FILE_NAME))
-    history = kpi_history(run.shop)
+    history = kpi_history(run.shop, before=bootstrap.jst_now().date())  # the pull records today
     for name, frame in history.items():
         store.record(name, frame)
     run.summary.append(("ジャーナルの受注履歴 / order history in the journal",
@@ -55,10 +58,14 @@ def history_step(run: DemoRun) -> None:
 def kpi_step(run: DemoRun) -> None:
     from zaiko_xl import bootstrap
     from zaiko_xl.config import CONFIG_FILE_NAME, load_settings
+    from zaiko_xl.sample_shop.kpi_history import kpi_history
     from zaiko_xl.services.kpi import KpiOptions, publish_kpi_report, refresh_kpis
 
     settings = load_settings(run.out / CONFIG_FILE_NAME)
     store = bootstrap.build_kpi_store(settings)
+    pulled = run.facts.get("pull")
+    for name, frame in kpi_history(run.shop, before=pulled.run.at.date() if pulled is not None else None).items():
+        store.record(name, frame)
     sale = run.shop.sale_days
     options = KpiOptions(as_of=run.as_of.date() + timedelta(days=1), history_days=HISTORY_DAYS,
                          sale_windows=tuple(zip(sale["start"].dt.date, sale["end"].dt.date, strict=True)))

@@ -21,12 +21,12 @@ CANCELLED = "送信を取り消しました (何も送っていません) / Canc
 
 
 def pull_button() -> None:
-    """在庫取込: RMS stock and orders, the warehouse file and the ledger -> their sheets."""
+    """在庫取込: RMS stock and orders, the warehouse file and the ledger -> their sheets; the KPI history."""
     with excel_run(xw.Book.caller(), "在庫取込") as run:
         path = workbook_path(run.book)
         with bootstrap.pull_sources(run.settings, path, ledger_frame=ledger_frame(run.book, run.settings)) as sources:
             summary = services.pull(run.workbook, run.progress, sources, bootstrap.pull_journal(run.settings),
-                                    bootstrap.pull_options(run.settings, path))
+                                    bootstrap.pull_options(run.settings, path), bootstrap.build_kpi_store(run.settings))
         run.done(summary.render())
 
 

@@ -35,6 +35,8 @@ def render_workbook_pull(report: PullReport, workbook: Path, console: Console) -
         console.print(f"  - {warning.render()}", markup=False)
     if len(report.warnings) > MAX_WARNINGS_SHOWN:
         console.print(f"  ... ({len(report.warnings) - MAX_WARNINGS_SHOWN} more)", markup=False)
+    if report.kpi is not None and report.kpi.problem is not None:
+        console.print(report.kpi.problem.render(), style="yellow", markup=False)
     console.print(f"書き込み先 / written to: {workbook}", markup=False)
 
 

@@ -10,6 +10,8 @@ order; ``items`` give the unit costs. The sample has no record of sync timing or
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from zaiko_xl.domain.bom import explode_bom
@@ -18,10 +20,18 @@ from zaiko_xl.domain.model import MovementKind
 from zaiko_xl.sample_shop.shop import SampleShop
 
 
-def kpi_history(shop: SampleShop) -> dict[str, pd.DataFrame]:
-    """Frame name -> frame, ready for ``KpiRecorder.record``."""
-    return {"stock_history": stock_history(shop), "orders": shop.orders, "returns": returns(shop),
-            "items": shop.items[["sku", "unit_cost"]]}
+def kpi_history(shop: SampleShop, before: date | None = None) -> dict[str, pd.DataFrame]:
+    """Frame name -> frame, ready for ``KpiRecorder.record``.
+
+    ``before``: keep only the days before it (stock days, order days, return days): the demo's
+    pull records its own day, so the sample's history stops the day before.
+    """
+    frames = {"stock_history": stock_history(shop), "orders": shop.orders, "returns": returns(shop)}
+    if before is not None:
+        limit = pd.Timestamp(before)
+        times = {"stock_history": "day", "orders": "ordered_at", "returns": "received_at"}
+        frames = {name: frame.loc[frame[times[name]] < limit].reset_index(drop=True) for name, frame in frames.items()}
+    return {**frames, "items": shop.items[["sku", "unit_cost"]]}
 
 
 def stock_history(shop: SampleShop) -> pd.DataFrame:

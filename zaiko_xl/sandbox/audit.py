@@ -53,9 +53,9 @@ class StockAudit:
                 self._touch((line.manage_number, line.variant_id))
             return order
 
-        def audited_cancel(number: str, *, after_shipping: bool = False) -> Any:
+        def audited_cancel(number: str, *, after_shipping: bool = False, reason: int | None = None) -> Any:
             was = state.orders[number].progress
-            order = cancel(number, after_shipping=after_shipping)
+            order = cancel(number, after_shipping=after_shipping, reason=reason)
             if was != 900:
                 for line in order.lines:
                     self._sold[(line.manage_number, line.variant_id)] -= line.units

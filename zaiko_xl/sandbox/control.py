@@ -103,6 +103,7 @@ async def state_view(request: Request, inventory: bool = True, orders: bool = Tr
 def _order_view(order: Any) -> dict[str, Any]:
     return {"orderNumber": order.number, "orderProgress": order.progress, "orderDatetime": order_time(order.ordered_at),
             "shippedAt": order_time(order.shipped_at), "cancelledAt": order_time(order.cancelled_at),
+            "cancelReason": order.cancel_reason,
             "lines": [{"manageNumber": li.manage_number, "variantId": li.variant_id, "units": li.units}
                       for li in order.lines]}
 
@@ -181,9 +182,11 @@ async def place_order(request: Request, body: OrderBody) -> dict[str, Any]:
 
 
 @router.post("/orders/{number}/{action}")
-async def order_action(request: Request, number: str, action: str) -> dict[str, Any]:
+async def order_action(request: Request, number: str, action: str, reason: int | None = None) -> dict[str, Any]:
+    """cancel (``?reason=`` RMS changeReasonDetail, e.g. 8 out of stock; default 1 customer), ship, return."""
     state = _state(request)
-    actions = {"cancel": state.cancel_order, "ship": state.ship_order, "return": state.return_order}
+    actions = {"cancel": lambda n: state.cancel_order(n, reason=reason), "ship": state.ship_order,
+               "return": state.return_order}
     if action not in actions:
         raise HTTPException(404, f"unknown action {action}; one of cancel, ship, return")
     with state.lock:

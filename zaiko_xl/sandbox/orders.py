@@ -19,6 +19,7 @@ MAX_WINDOW = timedelta(days=63)
 HORIZON = timedelta(days=730)
 PAGE_MAX, GET_MAX = 1000, 100
 _SEARCH = "ORDER_EXT_API_SEARCH_ORDER"
+CUSTOMER_REASONS = (1, 2, 3, 4, 5, 6)  # changeReasonDetail of changeReason 1 (customer); the rest are the shop's
 
 
 class OrderFailure(Exception):
@@ -118,8 +119,9 @@ def order_json(order: SimOrder, version: int) -> dict[str, Any]:
     reasons = []
     if order.cancelled_at is not None:
         stamp = order_time(order.cancelled_at)
-        reasons.append({"changeId": 1, "changeType": 2, "changeTypeDetail": 0, "changeReason": 1,
-                        "changeReasonDetail": 2 if order.shipped_at else 1,
+        detail = order.cancel_reason if order.cancel_reason is not None else 2 if order.shipped_at else 1
+        reasons.append({"changeId": 1, "changeType": 2, "changeTypeDetail": 0,
+                        "changeReason": 1 if detail in CUSTOMER_REASONS else 0, "changeReasonDetail": detail,
                         "changeApplyDatetime": stamp, "changeFixDatetime": stamp, "changeCmplDatetime": stamp})
     return {"orderNumber": order.number, "orderProgress": order.progress, "orderType": 1,
             "orderDatetime": order_time(order.ordered_at), "shippingCmplRptDatetime": order_time(order.shipped_at),

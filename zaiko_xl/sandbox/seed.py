@@ -23,6 +23,8 @@ StockRow = tuple[str, str, int]
 _RMS_ORDER_NUMBER = re.compile(r"\d{6}-\d{8}-\d{10}")  # shop id - order date - serial
 _PROGRESS = {"unshipped": 300, "shipped": 500, "cancelled": 900, "returned": 900}
 _OPENNESS = {"unshipped": 0, "shipped": 1, "returned": 2, "cancelled": 3}  # an order's status on RMS: its most open line
+# the KPI cancel reason of a seed line -> RMS changeReasonDetail (8 out of stock, 1 customer cancel, 4 unpaid, 10 shop)
+_REASON_DETAIL = {"stockout": 8, "customer": 1, "payment": 4, "shop": 10}
 _COLORS = ("red", "blue", "black", "white", "navy", "gray", "beige", "green")
 _SIZES = ("S", "M", "L", "XL", "F")
 
@@ -38,6 +40,7 @@ class SeedOrder:
     ordered_at: datetime
     status: str  # unshipped | shipped | cancelled | returned
     changed_at: datetime | None = None
+    cancel_reason: str = ""  # of a cancelled line: stockout | customer | payment | shop ("" customer)
 
 
 def seed_state(state: SandboxState, rows: Iterable[StockRow], history: Iterable[SeedOrder]) -> SandboxState:
@@ -59,6 +62,8 @@ def seed_state(state: SandboxState, rows: Iterable[StockRow], history: Iterable[
                 order.shipped_at = first.changed_at or first.ordered_at + timedelta(days=1)
             if first.status in ("cancelled", "returned"):
                 order.cancelled_at = first.changed_at or first.ordered_at + timedelta(days=2)
+            if first.status == "cancelled":
+                order.cancel_reason = _REASON_DETAIL.get(first.cancel_reason)
             state.add_history(order)
     return state
 
@@ -113,7 +118,8 @@ def from_sample_shop(shop: Any) -> tuple[list[StockRow], list[SeedOrder]]:
     RMS keeps one status per order, the sample shop one per line: an order whose lines differ
     is seeded with the lines of its most open status only (unshipped, then shipped, returned,
     cancelled), which is what RMS shows of it; the other lines' stock moves are in the shop's
-    ledger and warehouse already.
+    ledger and warehouse already. A cancelled order carries its lines' ``cancel_reason`` to RMS
+    as the changeReasonDetail (stockout 8, customer 1).
     """
     stock = shop.rms_stock
     rows = list(zip(stock["manage_number"], stock["variant_id"], stock["quantity"].astype(int), strict=True))
@@ -121,8 +127,11 @@ def from_sample_shop(shop: Any) -> tuple[list[StockRow], list[SeedOrder]]:
     orders = shop.orders[shop.orders["channel"] == "rakuten"].join(codes, on="sku")
     rank = orders["status"].map(_OPENNESS).fillna(len(_OPENNESS))
     orders = orders[rank == rank.groupby(orders["order_number"]).transform("min")]
+    if "cancel_reason" not in orders:
+        orders = orders.assign(cancel_reason="")
     history = [SeedOrder(str(o.order_number), o.manage_number, o.variant_id, int(o.quantity),
-                         _plain_time(o.ordered_at), str(o.status), _plain_time(o.changed_at))
+                         _plain_time(o.ordered_at), str(o.status), _plain_time(o.changed_at),
+                         o.cancel_reason if isinstance(o.cancel_reason, str) else "")
                for o in orders.itertuples(index=False) if isinstance(o.manage_number, str)]
     return rows, history
 

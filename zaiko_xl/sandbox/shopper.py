@@ -2,6 +2,8 @@
 
 Its pace (``orders_per_s``) and mix (``cancel_share``, ``ship_share``) come from the
 config and can be changed at run time; 0 pauses it. Seeded, so a drill can be replayed.
+A cancel is the customer's (changeReasonDetail 1), or, for a fifth of them, the shop's for
+missing stock (8), as when the warehouse could not ship what RMS sold.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import random
 import threading
 
 from zaiko_xl.sandbox.state import Line, OutOfStock, SandboxState
+
+STOCKOUT_SHARE = 0.2  # of the shopper's cancels: the shop cancels because the warehouse could not ship
 
 
 class Shopper:
@@ -44,8 +48,9 @@ class Shopper:
         state, config = self._state, self._state.config
         with state.lock:
             roll, open_orders = self._rng.random(), state.open_orders()
-            if open_orders and roll < config.cancel_share:
-                state.cancel_order(self._rng.choice(open_orders))
+            if open_orders and roll < config.cancel_share:  # a fifth of them the shop's, for missing stock
+                stockout = roll < config.cancel_share * STOCKOUT_SHARE
+                state.cancel_order(self._rng.choice(open_orders), reason=8 if stockout else 1)
                 self.actions["cancelled"] += 1
             elif open_orders and roll < config.cancel_share + config.ship_share:
                 state.ship_order(self._rng.choice(open_orders))

@@ -44,6 +44,7 @@ class SimOrder:
     lines: list[Line]
     shipped_at: datetime | None = None
     cancelled_at: datetime | None = None
+    cancel_reason: int | None = None  # RMS changeReasonDetail of the cancel (None: 2 after shipping, else 1)
 
 
 class OutOfStock(Exception):
@@ -126,10 +127,12 @@ class SandboxState:
         self._serial = max(self._serial, int(order.number.rsplit("-", 1)[-1]))
         self.orders[order.number] = order
 
-    def cancel_order(self, number: str, *, after_shipping: bool = False) -> SimOrder:
+    def cancel_order(self, number: str, *, after_shipping: bool = False, reason: int | None = None) -> SimOrder:
+        """Cancel an order (``reason``: RMS changeReasonDetail, e.g. 8 out of stock; default 1 customer)."""
         order = self.orders[number]
         if order.progress == 900:
             return order
+        order.cancel_reason = reason if reason is not None else order.cancel_reason
         if not after_shipping:
             for line in order.lines:
                 record = self.inventory.get((line.manage_number, line.variant_id))

@@ -11,13 +11,16 @@ The order of work; nothing is written unless every step succeeds:
 4. every code resolved to ``sku`` (``domain.pull_match``);
 5. one ``write_sheets`` call: RMS在庫, 受注, 倉庫在庫, 入荷予定, 照合結果 and the status cells of 操作
    (pull time, license expiry and warning);
-6. the pull is recorded in the journal (push's stale-pull guard and reconcile read it).
+6. the pull is recorded in the journal (push's stale-pull guard and reconcile read it);
+7. with a ``KpiRecorder``, the pull's numbers go into the KPI history (``services.pull_kpi``: stock
+   per SKU for the pull's day, order lines, returns, unit costs); a failure there is a warning of
+   the report (E703), never an error: the sheets are written by then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -36,6 +39,7 @@ from zaiko_xl.domain.pull_run import PullRun, as_of_times, recent_inbound, recen
 from zaiko_xl.domain.rms import LicenseLevel, LicenseStatus
 from zaiko_xl.errors import InputError, InputWarning
 from zaiko_xl.ports import (
+    KpiRecorder,
     LedgerSource,
     NullProgress,
     OrderExportSource,
@@ -50,6 +54,7 @@ from zaiko_xl.ports import (
     Workbook,
 )
 from zaiko_xl.services.ingest import FilePull, combine_input_errors, pull_files
+from zaiko_xl.services.pull_kpi import KpiRecording, pulled_for_kpi, record_pull_kpis
 from zaiko_xl.services.pull_rms import RmsPullResult, pull_rms
 
 ACTION = "在庫取込"
@@ -92,6 +97,7 @@ class PullReport:
     warnings: tuple[InputWarning, ...]
     rows: dict[str, int]  # sheet key -> data rows written
     previous: PullRun | None  # the pull before this one
+    kpi: KpiRecording | None = None  # what went into the KPI history (None: no recorder given)
 
     @property
     def problems(self) -> int:
@@ -107,8 +113,11 @@ class PullReport:
 
 
 def pull_workbook(workbook: Workbook, sources: PullSources, journal: PullJournal, options: PullOptions,
-                  progress: Progress | None = None) -> PullReport:
-    """Pull every source into the workbook's own sheets at once, and journal the pull.
+                  progress: Progress | None = None, kpi: KpiRecorder | None = None) -> PullReport:
+    """Pull every source into the workbook's own sheets at once, journal the pull, record the KPI history.
+
+    ``kpi``: where the pull's numbers go for the KPIs (None: nothing is recorded). Its failure is
+    ``report.kpi.problem`` (E703), not an error.
 
     Raises:
         InputError: a master sheet or an input file is bad (every problem listed; nothing written).
@@ -130,6 +139,8 @@ def pull_workbook(workbook: Workbook, sources: PullSources, journal: PullJournal
     report = PullReport(run, rms.license, resolved.report, files.warnings, rows, previous)
     workbook.write_sheets(_updates(resolved, report, options))
     journal.record_pull(run)
+    if kpi is not None:
+        report = replace(report, kpi=record_pull_kpis(kpi, pulled_for_kpi(master, resolved, rms.orders, options.now)))
     progress.update(MATCH_LABEL, 2, 2)
     return report
 

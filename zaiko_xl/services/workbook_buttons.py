@@ -18,6 +18,7 @@ from zaiko_xl.domain.rms import LicenseLevel
 from zaiko_xl.ports import (
     BaselineStore,
     ComparisonSheet,
+    KpiRecorder,
     KpiSource,
     Progress,
     PullJournal,
@@ -48,12 +49,16 @@ class RunSummary:
 
 
 def pull(workbook: Workbook, progress: Progress, sources: PullSources, journal: PullJournal,
-         options: PullOptions) -> RunSummary:
-    """在庫取込: RMS stock and orders, the files and the master sheets into the pulled sheets (``pull_workbook``)."""
-    report = pull_workbook(workbook, sources, journal, options, progress)
+         options: PullOptions, kpi: KpiRecorder | None = None) -> RunSummary:
+    """在庫取込: RMS stock and orders, the files and the master sheets into the pulled sheets (``pull_workbook``),
+    and the pull's numbers into the KPI history (``kpi``); a KPI recording failure is told, not raised."""
+    report = pull_workbook(workbook, sources, journal, options, progress, kpi)
     ja, en = report.summary()
     if report.license.level in (LicenseLevel.WARNING, LicenseLevel.UNKNOWN):
         ja, en = f"{ja}\n{report.license.message('ja')}", f"{en}\n{report.license.message('en')}"
+    if report.kpi is not None and report.kpi.problem is not None:
+        problem = report.kpi.problem
+        ja, en = f"{ja}\n{problem.code} {problem.message('ja')}", f"{en}\n{problem.code} {problem.message('en')}"
     return RunSummary(ja, en)
 
 
