@@ -526,9 +526,10 @@ def build_pull_sink(workbook: Path) -> FrameSink:
     return XlsxPullSink.beside(workbook)
 
 
-def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
+def build_push_deps(settings: Settings, progress: Any = None, run_id: str = "") -> PushDeps:
     """RMS (one request per batch), the journal, the run lock, the clock and the update-latency
-    watch for the push services."""
+    watch for the push services. Every RMS call is journaled (``api_calls``, tagged ``run_id``) as the
+    client closes: close it (``with deps.rms.client:``)."""
     import time
 
     from zaiko_xl.adapters.push_journal import SqlitePushJournal
@@ -537,7 +538,8 @@ def build_push_deps(settings: Settings, progress: Any = None) -> PushDeps:
     from zaiko_xl.services.push import PushDeps
 
     journal_path = settings.resolve(settings.journal.path)
-    return PushDeps(rms=HttpRmsStockWriter(build_rms_client(settings)), journal=SqlitePushJournal(journal_path),
+    client = build_rms_client(settings, journal_calls=True, run_id=run_id)
+    return PushDeps(rms=HttpRmsStockWriter(client), journal=SqlitePushJournal(journal_path),
                     lock=build_run_lock(settings), now=jst_now, sleep=time.sleep, progress=progress or NullProgress(),
                     watch=build_source_watch(settings))
 
@@ -567,7 +569,7 @@ def push_options(settings: Settings, *, confirmed: bool = False) -> PushOptions:
                        confirmed=confirmed)
 
 
-def build_sync(settings: Settings, workbook: Path | None = None, progress: Any = None) -> tuple[
+def build_sync(settings: Settings, workbook: Path | None = None, progress: Any = None, run_id: str = "") -> tuple[
         SyncPorts, PushDeps, SyncOptions]:
     """The sync's ports (workbook, files, RMS orders, memory), the push deps and the options."""
     from dataclasses import replace
@@ -579,7 +581,7 @@ def build_sync(settings: Settings, workbook: Path | None = None, progress: Any =
     from zaiko_xl.domain.push_plan import PlanPolicy
     from zaiko_xl.services.sync import SyncOptions, SyncPorts
 
-    deps = build_push_deps(settings, progress)
+    deps = build_push_deps(settings, progress, run_id)
     client = deps.rms.client  # one HTTP client for stock and orders
     files = build_file_sources(settings, workbook=workbook)
     book = workbook_file(settings, workbook)

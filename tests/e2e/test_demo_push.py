@@ -80,7 +80,7 @@ def _check_the_sync_step(out, output: str) -> None:
     assert 0 < len(events) <= DELIVERY_ROWS and events["shown_at"].notna().all()
     assert set(events["changed_at"]) <= set(stamps)  # the WMS's own times
     latency = (events["shown_at"] - events["changed_at"]).dt.total_seconds() / 60
-    assert latency.between(2, 20).all()  # stamped 2-15 minutes before the step, shown during it
+    assert latency.between(0, 20).all()  # stamped up to 15 minutes before the step, shown during it
     assert f"{len(events)} 件 seen, {len(events)} 件 shown" in output
 
 

@@ -109,3 +109,6 @@ def test_a_push_closes_the_open_changes_of_the_skus_it_applied(push_sandbox, sho
     closed = events.sync_events[events.sync_events["shown_at"].notna()]
     assert set(closed["sku"].astype(str)) == moved
     assert closed["shown_at"].between(pd.Timestamp(before), pd.Timestamp(jst_now())).all()
+    calls = events.api_calls  # the push's own RMS calls, tagged with its run
+    assert "inventories.bulk.upsert" in set(calls["function"].astype(str))
+    assert all(run.startswith("push-") for run in calls["run_id"].astype(str))

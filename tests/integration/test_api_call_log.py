@@ -45,3 +45,26 @@ def test_a_journal_that_cannot_be_written_never_fails_the_command(rms_sandbox, t
             _client(rms_sandbox, blocked / "j.sqlite", journal_calls=True) as rms:
         assert rms.expiry() is not None
     assert "could not keep 1 RMS call(s) in the journal" in caplog.text
+
+
+def test_a_long_lived_client_journals_its_calls_along_the_way(tmp_path):
+    from datetime import datetime, timedelta
+
+    from zaiko_xl.adapters.api_call_log import JournalCallLog
+
+    store, clock = SqliteKpiStore(tmp_path / "j.sqlite"), [datetime(2026, 11, 26, 9, 0)]
+    log = JournalCallLog(store, lambda: clock[0], "sync-loop", flush_after=timedelta(minutes=1), flush_rows=3)
+
+    def journaled() -> int:
+        return len(store.kpi_inputs(clock[0].date(), clock[0].date(), 0).api_calls)
+
+    log.add("inventories.bulk.get", 200, "", 1)
+    clock[0] += timedelta(seconds=30)
+    log.add("inventories.bulk.get", 200, "", 1)
+    assert not (tmp_path / "j.sqlite").exists()  # kept in memory for now
+    clock[0] += timedelta(seconds=31)
+    log.add("inventories.bulk.upsert", 503, "X0000", 1)  # a minute after the first: written
+    assert journaled() == 3 and log.rows == []
+    for _ in range(3):
+        log.add("inventories.bulk.get", 200, "", 1)  # 3 rows: written
+    assert journaled() == 6

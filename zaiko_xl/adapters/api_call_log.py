@@ -1,7 +1,8 @@
 """Every HTTP attempt of the RMS client, kept in the journal as the ``api_calls`` KPI input.
 
 Attempts are collected in memory while a command runs and written in one transaction when the
-client closes (``HttpRmsClient.close``). A journal that cannot be written must never fail the
+client closes (``HttpRmsClient.close``), and along the way once a minute or every 1,000 attempts
+(a `sync --interval` loop keeps its client open for days). A journal that cannot be written must never fail the
 command that talked to RMS: the problem is logged and the attempts are dropped.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -22,12 +23,17 @@ log = logging.getLogger("zaiko_xl")
 class JournalCallLog:
     """The RMS client's CallLog on a KpiRecorder; ``now`` gives JST-naive times, ``run_id`` tags the rows."""
 
-    def __init__(self, recorder: KpiRecorder, now: Callable[[], datetime], run_id: str = "") -> None:
+    def __init__(self, recorder: KpiRecorder, now: Callable[[], datetime], run_id: str = "", *,
+                 flush_after: timedelta = timedelta(minutes=1), flush_rows: int = 1000) -> None:
         self.recorder, self.now, self.run_id = recorder, now, run_id
+        self.flush_after, self.flush_rows = flush_after, flush_rows
         self.rows: list[tuple[datetime, str, int, str, int]] = []
 
     def add(self, function: str, status: int, error_code: str, attempt: int) -> None:
-        self.rows.append((self.now(), function, status, error_code, attempt))
+        at = self.now()
+        self.rows.append((at, function, status, error_code, attempt))
+        if len(self.rows) >= self.flush_rows or at - self.rows[0][0] >= self.flush_after:
+            self.flush()
 
     def flush(self) -> None:
         if not self.rows:

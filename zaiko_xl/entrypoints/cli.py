@@ -231,6 +231,8 @@ def push(
     resume: Annotated[bool, typer.Option("--resume", help="中断した反映を再開 / resume an interrupted push")] = False,
 ) -> None:
     """確定在庫を RMS へ反映 / push confirmed stock to RMS."""
+    from contextlib import ExitStack
+
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints import push_output as out
@@ -241,8 +243,10 @@ def push(
     console = stdout_console()
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx, workbook))
-        with recorded_run(settings, "push --dry-run" if dry_run else "push"):  # a dry run changes nothing in RMS
-            deps, options = bootstrap.build_push_deps(settings), bootstrap.push_options(settings, confirmed=yes)
+        with recorded_run(settings, "push --dry-run" if dry_run else "push") as run_id, ExitStack() as stack:
+            deps = bootstrap.build_push_deps(settings, run_id=run_id)
+            options = bootstrap.push_options(settings, confirmed=yes)
+            stack.enter_context(deps.rms.client)  # type: ignore[attr-defined]  # closed: its calls are journaled
             if resume:
                 result = push_service.resume(deps, options)
                 out.render_resume(console, result)
@@ -262,6 +266,8 @@ def rollback(
     yes: Annotated[bool, typer.Option("--yes", help="確認なしで送信 (上限内) / send without asking (within hard limits)")] = False,
 ) -> None:
     """反映前の RMS の値に戻す / restore the RMS values a journaled push replaced."""
+    from contextlib import ExitStack
+
     from zaiko_xl import bootstrap
     from zaiko_xl.config import load_settings
     from zaiko_xl.entrypoints import push_output as out
@@ -271,8 +277,9 @@ def rollback(
     console = stdout_console()
     with cli_errors(_globals(ctx).debug):
         settings = load_settings(_config_path(ctx))
-        with recorded_run(settings, "rollback"):
-            deps = bootstrap.build_push_deps(settings)
+        with recorded_run(settings, "rollback") as this_run, ExitStack() as stack:
+            deps = bootstrap.build_push_deps(settings, run_id=this_run)
+            stack.enter_context(deps.rms.client)  # type: ignore[attr-defined]  # closed: its calls are journaled
             result = push_service.rollback(run_id, deps, bootstrap.push_options(settings, confirmed=yes),
                                            confirm=out.terminal_confirm(console),
                                            journal_name=str(settings.resolve(settings.journal.path)))
@@ -301,14 +308,16 @@ def sync(
         settings = load_settings(_config_path(ctx, workbook))
         show = lambda r: out.render_sync_cycle(console, r)  # noqa: E731
         if once or interval is None:
-            with recorded_run(settings, "sync"):
-                ports, deps, options = bootstrap.build_sync(settings, workbook)
-                run_sync(ports, deps, options, loop_s=None, full=full, yes=yes, report=show)
+            with recorded_run(settings, "sync") as run_id:
+                ports, deps, options = bootstrap.build_sync(settings, workbook, run_id=run_id)
+                with deps.rms.client:  # type: ignore[attr-defined]  # closed: its calls are journaled
+                    run_sync(ports, deps, options, loop_s=None, full=full, yes=yes, report=show)
             return
         with recorded_run(settings, "sync", record_ok=False):  # a loop that cannot start
-            ports, deps, options = bootstrap.build_sync(settings, workbook)
-        run_sync(ports, deps, options, loop_s=interval, full=full, yes=yes, report=show,
-                 cycle_scope=lambda: recorded_run(settings, "sync"))  # every cycle is a run
+            ports, deps, options = bootstrap.build_sync(settings, workbook, run_id="sync-loop")
+        with deps.rms.client:  # type: ignore[attr-defined]
+            run_sync(ports, deps, options, loop_s=interval, full=full, yes=yes, report=show,
+                     cycle_scope=lambda: recorded_run(settings, "sync"))  # every cycle is a run
 
 
 @app.command()

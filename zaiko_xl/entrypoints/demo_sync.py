@@ -26,7 +26,8 @@ WMS_TIME = "%Y/%m/%d %H:%M:%S"  # as the sample shop's WMS writes 最終更新�
 
 
 def receive_delivery(path: Path, *, rows: int, units: int, now: datetime, seed: int) -> pd.DataFrame:
-    """Add ``units`` to ``rows`` rows of a CP932 warehouse export and stamp them 2–15 minutes before ``now``.
+    """Add ``units`` to ``rows`` rows of a CP932 warehouse export and stamp them 2–15 minutes before ``now``
+    (never before a row's own last movement: a WMS's times only move forward).
 
     Returns:
         The changed rows as written (商品コード, 実在庫数, 最終更新日時).
@@ -37,7 +38,10 @@ def receive_delivery(path: Path, *, rows: int, units: int, now: datetime, seed: 
     minutes = rng.integers(2, 16, size=len(picked))
     for column in ("実在庫数", "有効在庫数"):
         frame.loc[picked, column] = (pd.to_numeric(frame.loc[picked, column]) + units).astype(str)
-    frame.loc[picked, "最終更新日時"] = [f"{now - timedelta(minutes=int(m)):{WMS_TIME}}" for m in minutes]
+    before = pd.to_datetime(frame.loc[picked, "最終更新日時"], format=WMS_TIME, errors="coerce")
+    stamps = [max(now - timedelta(minutes=int(m)), last + timedelta(seconds=1)) if pd.notna(last)
+              else now - timedelta(minutes=int(m)) for m, last in zip(minutes, before, strict=True)]
+    frame.loc[picked, "最終更新日時"] = [f"{min(stamp, now):{WMS_TIME}}" for stamp in stamps]
     frame.to_csv(path, index=False, encoding="cp932", lineterminator="\r\n")
     return frame.loc[picked, ["商品コード", "実在庫数", "最終更新日時"]]
 
