@@ -542,3 +542,42 @@ class FakeWallClock:
 
         self.slept += seconds
         self.current += timedelta(seconds=seconds)
+
+
+class FakeSourceWatch:
+    """SourceWatch in memory, on the same rules as the journal's (``domain.sync_latency``)."""
+
+    def __init__(self) -> None:
+        import pandas as pd
+
+        from zaiko_xl.domain.sync_latency import EVENT_COLUMNS, VALUE_COLUMNS
+
+        self.values = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "changed_at" else object)
+                                    for c in VALUE_COLUMNS})
+        self.waiting = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c.endswith("_at") else object)
+                                     for c in EVENT_COLUMNS})
+        self.closed: list = []
+
+    def observe(self, seen, at):
+        import pandas as pd
+
+        from zaiko_xl.domain.sync_latency import observe
+
+        found = observe(self.values, seen, at)
+        keyed = pd.concat([self.values, found.values]).drop_duplicates(["sku", "source"], keep="last")
+        self.values = keyed.reset_index(drop=True)
+        self.waiting = pd.concat([self.waiting, found.opened], ignore_index=True)
+        return found.opened
+
+    def shown(self, shown):
+        from zaiko_xl.domain.sync_latency import close
+
+        closed = close(self.waiting, shown)
+        key = self.waiting[["sku", "source", "changed_at"]].apply(tuple, axis=1)
+        done = set(closed[["sku", "source", "changed_at"]].apply(tuple, axis=1)) if len(closed) else set()
+        self.waiting = self.waiting[~key.isin(done)].reset_index(drop=True)
+        self.closed.append(closed)
+        return closed
+
+    def open_changes(self):
+        return self.waiting.copy()

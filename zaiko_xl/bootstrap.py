@@ -480,7 +480,9 @@ def doctor_inputs(config_file: Path, workbook: Path | None, *, today: date, now:
         channel_problems=problems, license=build_license_source(settings), api=build_api_probe(settings, now),
         functions=tuple(settings.doctor.functions), health=FileHealthProbe(book, journal_path(settings)),
         runs=build_run_log(settings), today=today, now=now, warn_days=settings.rms.license_warn_days,
-        last_run_max=timedelta(hours=settings.doctor.last_run_max_hours))
+        last_run_max=timedelta(hours=settings.doctor.last_run_max_hours),
+        watch=build_source_watch(settings) if journal_path(settings).exists() else None,
+        pending_max=timedelta(hours=settings.doctor.pending_max_hours))
 
 
 _RMS_SECRETS = {"rms.service_secret": ("rms", "service_secret", "ZAIKO_RMS_SERVICE_SECRET", ""),

@@ -211,6 +211,7 @@ class DoctorSettings(_Section):
         "inventories.bulk.get", "inventories.bulk.get.range", "inventories.bulk.upsert", "rpay.order.searchOrder",
         "rpay.order.getOrder", "license.expiryDate.get"])
     last_run_max_hours: float = Field(26.0, gt=0)  # warn when the last successful run is older
+    pending_max_hours: float = Field(2.0, gt=0)  # warn when a change RMS does not show yet is older
 
 
 class JournalSettings(_Section):

@@ -419,3 +419,7 @@ class SourceWatch(Protocol):
     def shown(self, shown: pd.DataFrame) -> pd.DataFrame:
         """Close the open changes of the SKUs RMS shows (``sku``, ``shown_at``); returns the closed ones."""
         ...
+
+    def open_changes(self) -> pd.DataFrame:
+        """The changes RMS does not show yet (``sku``, ``source``, ``changed_at``, ``shown_at`` NaT)."""
+        ...

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.fakes import FakeApiProbe, FakeHealthProbe, FakeLicenseSource, FakeRunLog
+from tests.fakes import FakeApiProbe, FakeHealthProbe, FakeLicenseSource, FakeRunLog, FakeSourceWatch
 from zaiko_xl.domain.runs import Outcome, RunRecord
 from zaiko_xl.errors import (
     ApiAuthError,
@@ -25,7 +25,7 @@ HEALTHY = DoctorInputs(
     config_error=None, config_file="zaiko.toml", channels=("email smtp.example.jp:587 -> 1",),
     license=FakeLicenseSource(date(2027, 1, 31)), api=FakeApiProbe(), functions=("inventories.bulk.get",
                                                                                  "inventories.bulk.upsert"),
-    health=FakeHealthProbe(), runs=FakeRunLog([GOOD_RUN]), today=NOW.date(), now=NOW)
+    health=FakeHealthProbe(), runs=FakeRunLog([GOOD_RUN]), today=NOW.date(), now=NOW, watch=FakeSourceWatch())
 
 
 def _check(inputs: DoctorInputs, key: str):
@@ -37,7 +37,7 @@ def test_a_healthy_setup_passes_every_check():
     assert [(r.key, r.status) for r in results] == [
         ("config", "ok"), ("credentials", "ok"), ("notifications", "ok"), ("license", "ok"),
         ("api:inventories.bulk.get", "ok"), ("api:inventories.bulk.upsert", "ok"), ("workbook", "ok"),
-        ("journal", "ok"), ("last_run", "ok")]
+        ("journal", "ok"), ("last_run", "ok"), ("pending", "ok")]
     assert _check(HEALTHY, "license").message_en == "expires 2027-01-31 (in 72 day(s))"
 
 
@@ -133,3 +133,21 @@ def test_the_last_run_fails_when_a_command_failed_and_warns_when_old_or_missing(
     assert _check(replace(HEALTHY, runs=FakeRunLog([])), "last_run").status == "warn"
     old = replace(GOOD_RUN, finished_at=NOW - timedelta(hours=27))
     assert _check(replace(HEALTHY, runs=FakeRunLog([old])), "last_run").status == "warn"
+
+
+def test_changes_rms_does_not_show_warn_once_the_oldest_is_older_than_the_limit():
+    import pandas as pd
+
+    watch = FakeSourceWatch()
+    seen = pd.DataFrame({"sku": ["A-1", "B-2", "C-3"], "source": "warehouse", "value": [1, 1, 1],
+                         "changed_at": pd.NaT})
+    watch.observe(seen, NOW - timedelta(hours=5))
+    watch.observe(seen.assign(value=[2, 2, 1], changed_at=pd.to_datetime(["2026-11-20 08:30", "2026-11-20 05:59",
+                                                                           None])), NOW - timedelta(minutes=10))
+    found = _check(replace(HEALTHY, watch=watch), "pending")
+    assert (found.status, found.message_en) == ("warn", "2 (oldest 2026-11-20 05:59, 181 min ago, e.g. B-2, A-1)")
+    assert "zaiko-xl sync --once" in found.hint_en
+    watch.shown(pd.DataFrame({"sku": ["B-2"], "shown_at": [pd.Timestamp(NOW)]}))
+    found = _check(replace(HEALTHY, watch=watch), "pending")
+    assert (found.status, found.message_en) == ("ok", "1 (oldest 2026-11-20 08:30, 30 min ago, e.g. A-1)")
+    assert _check(replace(HEALTHY, watch=None), "pending").status == "skip"

@@ -2,7 +2,7 @@
 
 Checks: configuration loads, credentials present (never shown), notification channels, RMS
 license expiry, each enabled RMS API function reachable, workbook not open in Excel, journal
-writable, last successful run. A check that cannot run (no settings, no credentials, RMS refusing
+writable, last successful run, warehouse and ledger changes RMS does not show yet. A check that cannot run (no settings, no credentials, RMS refusing
 the key or out of reach: the API checks after a failed license check) says "skip"; only "fail"
 makes the command exit non-zero.
 """
@@ -15,7 +15,7 @@ from typing import Literal
 
 from zaiko_xl.domain.runs import Outcome
 from zaiko_xl.errors import ApiAuthError, ApiError, ApiUnavailable, ZaikoError
-from zaiko_xl.ports import ApiProbe, HealthProbe, LicenseSource, RunLog
+from zaiko_xl.ports import ApiProbe, HealthProbe, LicenseSource, RunLog, SourceWatch
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
@@ -49,6 +49,8 @@ class DoctorInputs:
     now: datetime = field(default_factory=datetime.now)
     warn_days: int = 14
     last_run_max: timedelta = timedelta(hours=26)
+    watch: SourceWatch | None = None  # the update-latency watch (None: no journal yet)
+    pending_max: timedelta = timedelta(hours=2)
 
 
 def _result(key: str, status: Status, titles: tuple[str, str], message: tuple[str, str],
@@ -71,7 +73,7 @@ def run_doctor(inputs: DoctorInputs) -> list[CheckResult]:
     """Every check, in a fixed order."""
     config = _config(inputs)
     if inputs.config_error is not None:
-        rest = ("credentials", "notifications", "license", "api", "workbook", "journal", "last_run")
+        rest = ("credentials", "notifications", "license", "api", "workbook", "journal", "last_run", "pending")
         return [config] + [_result(k, "skip", TITLES[k], ("設定を読めないため未確認", "not checked: no settings"))
                            for k in rest]
     results = [config, _credentials(inputs), _channels(inputs)]
@@ -81,7 +83,7 @@ def run_doctor(inputs: DoctorInputs) -> list[CheckResult]:
         license, cause = _license(inputs)
         results.append(license)
         results.extend(_api(inputs) if cause is None else [_skip_rms_down(cause)])
-    results.extend([_workbook(inputs), _journal(inputs), _last_run(inputs)])
+    results.extend([_workbook(inputs), _journal(inputs), _last_run(inputs), _pending(inputs)])
     return results
 
 
@@ -90,6 +92,7 @@ TITLES = {
     "notifications": ("通知先", "notifications"), "license": ("ライセンスキーの期限", "license key expiry"),
     "api": ("RMS API の接続", "RMS API reachability"), "workbook": ("ブック", "workbook"),
     "journal": ("ジャーナル", "journal"), "last_run": ("最後の実行", "last run"),
+    "pending": ("RMS に未反映の変化", "changes not yet on RMS"),
 }
 
 
@@ -229,3 +232,28 @@ def _last_run(inputs: DoctorInputs) -> CheckResult:
                        ("スケジューラ (タスク スケジューラ) の設定を確認してください。",
                         "Check the scheduler (Windows Task Scheduler, cron)."))
     return _result("last_run", "ok", titles, message)
+
+
+def _pending(inputs: DoctorInputs) -> CheckResult:
+    """Warehouse and ledger changes RMS does not show yet (``sync_pending``), warned when one is old."""
+    titles = TITLES["pending"]
+    if inputs.watch is None:
+        return _result("pending", "skip", titles, ("ジャーナルがまだないため未確認", "not checked: no journal yet"))
+    try:
+        waiting = inputs.watch.open_changes()
+    except ZaikoError as exc:
+        return _from_error("pending", titles, exc)
+    if waiting.empty:
+        return _result("pending", "ok", titles, ("ありません", "none"))
+    oldest = waiting["changed_at"].min().to_pydatetime()
+    age_min = max(0, int((inputs.now - oldest).total_seconds() // 60))
+    skus = ", ".join(list(dict.fromkeys(waiting.sort_values("changed_at")["sku"].astype(str)))[:3])
+    message = (f"{len(waiting):,} 件 (最古 {oldest:%Y-%m-%d %H:%M}、{age_min:,} 分前、例: {skus})",
+               f"{len(waiting):,} (oldest {oldest:%Y-%m-%d %H:%M}, {age_min:,} min ago, e.g. {skus})")
+    if inputs.now - oldest <= inputs.pending_max:
+        return _result("pending", "ok", titles, message)
+    return _result("pending", "warn", titles, message,
+                   ("zaiko-xl sync --once を実行するか、差異チェック → 確定在庫 → RMSへ反映 で反映してください。"
+                    "反映できない理由は 反映計画 と zaiko-xl doctor の「最後の実行」に出ます。",
+                    "Run `zaiko-xl sync --once`, or 差異チェック → 確定在庫 → RMSへ反映. Why a write failed shows on "
+                    "反映計画 and in the 'last run' check."))
