@@ -133,6 +133,7 @@ LATENCY_SMOKE = _LatencyRun(SMOKE_SKUS, 5, 0, 0, 1)  # the shortest interval; th
 
 @case("push.warehouse_to_rms_latency", repeat=1, target="<= 60 s with a 30 s sync interval")
 def latency(smoke: bool = False) -> Metrics:
+    from tests.processes import interruptible
     from tests.push_workbook_setup import template
     from tests.sync_setup import build
     from zaiko_xl.bootstrap import jst_now
@@ -142,7 +143,7 @@ def latency(smoke: bool = False) -> Metrics:
         folder = Path(tmp)
         shop, _audit = build(sandbox.server.state, folder, template(folder), skus=run.skus, seed=6,
                              stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}", agree=True, open_share=0.01)
-        loop = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "sync", "--interval", str(run.interval_s),
+        loop = interruptible([sys.executable, "-m", "zaiko_xl", "sync", "--interval", str(run.interval_s),
                                  "--workbook", str(shop.workbook)], cwd=ROOT, env=_env(sandbox, smoke),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

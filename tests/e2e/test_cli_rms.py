@@ -14,6 +14,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from tests.processes import interruptible
 from zaiko_xl.entrypoints.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def test_export_rms_csv_with_bad_rows_lists_them_and_writes_nothing(tmp_path):
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
 def test_the_sandbox_command_serves_prints_demo_credentials_and_stops_on_ctrl_c():
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZAIKO_")} | {"PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "sandbox", "--port", "0", "--skus", "20",
+    proc = interruptible([sys.executable, "-m", "zaiko_xl", "sandbox", "--port", "0", "--skus", "20",
                              "--orders-per-min", "0"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     try:
         banner = [proc.stdout.readline() for _ in range(7)]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.processes import interruptible
 from tests.push_workbook_setup import template
 from tests.sandbox_server import running_sandbox
 from tests.sync_setup import build, expected
@@ -73,7 +74,7 @@ def _sync_runs(journal: Path) -> list[tuple[str, str]]:
 def test_a_sync_loop_records_every_cycle_while_it_runs_and_stops_on_ctrl_c(shop):
     journal = shop.folder / "zaiko-journal.sqlite"
     env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}
-    loop = subprocess.Popen([sys.executable, "-m", "zaiko_xl", "sync", "--interval", "5", "--workbook",
+    loop = interruptible([sys.executable, "-m", "zaiko_xl", "sync", "--interval", "5", "--workbook",
                              str(shop.workbook)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:
