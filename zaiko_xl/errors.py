@@ -525,6 +525,18 @@ class RangeTooCrowded(ApiError):
     hint_en = "Pull with the item master (the list of manageNumber and variantId) instead."
 
 
+class CrowdedQuantitySkipped(ApiError):
+    """A warning of ``pull`` (never raised): the search for SKUs not in 商品マスタ skipped one quantity."""
+
+    code = "E313"
+    message_ja = ("在庫数 {quantity} の SKU が RMS に 1000 件を超えてあるため範囲取得で一覧できず、在庫数 {quantity} の"
+                  "商品マスタにない SKU は確認できませんでした (取込は続行)。")
+    message_en = ("More than 1000 RMS SKUs have stock {quantity}, too many for RMS's range query; SKUs with stock "
+                  "{quantity} were not checked against 商品マスタ (the pull went on).")
+    hint_ja = "RMS の商品一覧で在庫数 {quantity} の SKU が商品マスタにあるか確認してください。"
+    hint_en = "Check in RMS's item list that the SKUs with stock {quantity} are in 商品マスタ."
+
+
 # ---------------------------------------------------------------- E4xx rules and guards
 class RuleViolation(ZaikoError):
     code = "E400"
