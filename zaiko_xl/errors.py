@@ -526,15 +526,15 @@ class RangeTooCrowded(ApiError):
 
 
 class CrowdedQuantitySkipped(ApiError):
-    """A warning of ``pull`` (never raised): the search for SKUs not in 商品マスタ skipped one quantity."""
+    """A warning of ``pull`` (never raised): the search for SKUs not in 商品マスタ skipped some quantities."""
 
     code = "E313"
-    message_ja = ("在庫数 {quantity} の SKU が RMS に 1000 件を超えてあるため範囲取得で一覧できず、在庫数 {quantity} の"
-                  "商品マスタにない SKU は確認できませんでした (取込は続行)。")
-    message_en = ("More than 1000 RMS SKUs have stock {quantity}, too many for RMS's range query; SKUs with stock "
-                  "{quantity} were not checked against 商品マスタ (the pull went on).")
-    hint_ja = "RMS の商品一覧で在庫数 {quantity} の SKU が商品マスタにあるか確認してください。"
-    hint_en = "Check in RMS's item list that the SKUs with stock {quantity} are in 商品マスタ."
+    message_ja = ("在庫数 {quantity} は RMS にそれぞれ 1000 件を超える SKU があり範囲取得で一覧できないため、"
+                  "その在庫数の商品マスタにない SKU は確認できませんでした (取込は続行)。")
+    message_en = ("RMS has more than 1000 SKUs at each of the stock values {quantity}, too many for its range query; "
+                  "SKUs at those values were not checked against 商品マスタ (the pull went on).")
+    hint_ja = "その在庫数の SKU がすべて商品マスタにあるか、RMS の商品一覧で確認してください。"
+    hint_en = "Check in RMS's item list that the SKUs at those stock values are all in 商品マスタ."
 
 
 # ---------------------------------------------------------------- E4xx rules and guards

@@ -89,10 +89,11 @@ def test_a_quantity_more_than_1000_skus_share_is_a_warning_and_the_pull_succeeds
     rms_sandbox.set_stock([("bulk-item", f"b-{i:04d}", 7) for i in range(1001)])
     result = _pull(folder, rms_sandbox)
     assert result.exit_code == 0, result.output
-    warning = ("  - E313 在庫数 7 の SKU が RMS に 1000 件を超えてあるため範囲取得で一覧できず、在庫数 7 の商品マスタにない SKU は"
-               "確認できませんでした (取込は続行)。 RMS の商品一覧で在庫数 7 の SKU が商品マスタにあるか確認してください。 / "
-               "More than 1000 RMS SKUs have stock 7, too many for RMS's range query; SKUs with stock 7 were not checked "
-               "against 商品マスタ (the pull went on). Check in RMS's item list that the SKUs with stock 7 are in 商品マスタ.")
+    warning = ("  - E313 在庫数 7 は RMS にそれぞれ 1000 件を超える SKU があり範囲取得で一覧できないため、その在庫数の商品マスタにない SKU は"
+               "確認できませんでした (取込は続行)。 その在庫数の SKU がすべて商品マスタにあるか、RMS の商品一覧で確認してください。 / "
+               "RMS has more than 1000 SKUs at each of the stock values 7, too many for its range query; SKUs at those "
+               "values were not checked against 商品マスタ (the pull went on). Check in RMS's item list that the SKUs at "
+               "those stock values are all in 商品マスタ.")
     lines = result.output.splitlines()
     assert warning in lines
     rms_row = next(_cells(line) for line in lines if line.startswith("│ RMS在庫"))

@@ -132,10 +132,11 @@ def test_a_quantity_too_crowded_to_list_is_a_warning_and_the_pull_goes_on():
     report = pull_workbook(book, _sources(rms_inventory=rms), FakePullJournal(), OPTIONS)
     skipped = report.warnings[-1]
     assert isinstance(skipped, CrowdedQuantitySkipped) and skipped.render() == (
-        "E313 在庫数 1 の SKU が RMS に 1000 件を超えてあるため範囲取得で一覧できず、在庫数 1 の商品マスタにない SKU は"
-        "確認できませんでした (取込は続行)。 RMS の商品一覧で在庫数 1 の SKU が商品マスタにあるか確認してください。 / "
-        "More than 1000 RMS SKUs have stock 1, too many for RMS's range query; SKUs with stock 1 were not checked "
-        "against 商品マスタ (the pull went on). Check in RMS's item list that the SKUs with stock 1 are in 商品マスタ.")
+        "E313 在庫数 1 は RMS にそれぞれ 1000 件を超える SKU があり範囲取得で一覧できないため、その在庫数の商品マスタにない SKU は"
+        "確認できませんでした (取込は続行)。 その在庫数の SKU がすべて商品マスタにあるか、RMS の商品一覧で確認してください。 / "
+        "RMS has more than 1000 SKUs at each of the stock values 1, too many for its range query; SKUs at those "
+        "values were not checked against 商品マスタ (the pull went on). Check in RMS's item list that the SKUs at "
+        "those stock values are all in 商品マスタ.")
     assert report.unlisted == 1 and book.rows["照合結果"]["code"].iloc[0] == "x:extra"
     assert report.run.source("rms_stock").warnings == 1 and len(report.warnings) == 2
 

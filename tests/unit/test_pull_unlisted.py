@@ -7,7 +7,7 @@ from datetime import datetime
 import pandas as pd
 
 from zaiko_xl.domain.pull_match import Master, Problem
-from zaiko_xl.domain.pull_unlisted import unlisted_rows, unlisted_stock
+from zaiko_xl.domain.pull_unlisted import SweepPlan, plan_sweep, quantity_list, unlisted_rows, unlisted_stock
 
 ITEMS = pd.DataFrame({"sku": ["TS-RED-M", "MUG"], "manage_number": ["TShirt", "mug-300"],
                       "variant_id": ["Red-M", "mug-300"], "warehouse_code": [None, None], "jan": [None, None]})
@@ -59,3 +59,30 @@ def test_each_unlisted_sku_is_one_problem_row_without_a_sku():
     assert rows["sku"].isna().all()
     assert "商品管理番号 new-item・SKU管理番号 Blue-S、RMS在庫 12" in rows["detail"].iloc[0]
     assert "(manageNumber new-item, variantId Blue-S, RMS stock 12)" in rows["detail"].iloc[0]
+
+
+def test_windows_are_cut_where_the_known_skus_crowd_and_cover_every_quantity():
+    known = pd.Series([1] * 500 + [2] * 500 + [3] * 100 + [40] * 10 + [0] * 5000)
+    plan = plan_sweep(known, 1, 99_999, fill=900)
+    assert plan.windows == ((1, 1), (2, 99_999)) and plan.crowded == ()
+    assert plan_sweep(known, 1, 99_999, fill=1000).windows == ((1, 2), (3, 99_999))
+    assert plan_sweep(known, 1, 99_999, fill=1110).windows == ((1, 99_999),)
+
+
+def test_a_crowded_quantity_after_a_gap_keeps_the_gap_covered():
+    plan = plan_sweep(pd.Series([3] * 950 + [7] * 10), 1, 99_999, fill=900)
+    assert plan.windows == ((1, 2), (3, 3), (4, 99_999))
+
+
+def test_with_nothing_known_one_window_covers_all():
+    assert plan_sweep(pd.Series([], dtype="int64"), 1, 99_999) == SweepPlan(((1, 99_999),))
+
+
+def test_a_quantity_more_than_1000_known_skus_share_is_not_asked():
+    plan = plan_sweep(pd.Series([5] * 1001 + [6] * 3 + [4] * 2), 1, 99_999)
+    assert plan.windows == ((1, 4), (6, 99_999)) and plan.crowded == (5,)
+
+
+def test_quantities_in_a_message_fold_their_runs():
+    assert quantity_list([3, 1, 2, 7, 9, 10, 2]) == "1-3, 7, 9-10"
+    assert quantity_list([5]) == "5"

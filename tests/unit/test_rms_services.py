@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pandas as pd
 import pytest
 
 from tests.fakes import FakeCsvSink, FakeRmsInventory, FakeRmsLicense, FakeRmsOrders, FakeStockTable
@@ -93,6 +94,14 @@ def test_the_in_stock_sweep_skips_zero_and_reports_a_crowded_quantity_instead_of
     assert sorted(zip(sweep.stock.variant_id, sweep.stock.quantity, strict=True)) == [("a", 2), ("b", 40),
                                                                                         ("c", 99_999)]
     assert inventory.range_calls[0] == (1, 99_999) and all(low >= 1 for low, _ in inventory.range_calls)
+
+
+def test_the_in_stock_sweep_plans_its_windows_from_the_quantities_already_known():
+    stock = {("p", f"v{i}"): 1 + i % 4 for i in range(2400)} | {("q", f"w{i}"): 9 for i in range(1200)}
+    inventory = FakeRmsInventory(stock)
+    sweep = sweep_in_stock(inventory, pd.Series(list(stock.values())))
+    assert inventory.range_calls == [(1, 1), (2, 2), (3, 3), (4, 8), (10, 99_999)]  # 9: more than 1000 known, not asked
+    assert sweep.crowded == (9,) and len(sweep.stock) == 2400 and sweep.requests == 5
 
 
 @pytest.mark.parametrize(("low", "high"), [(0, 99_999), (1, 99_999), (1, 2), (2, 3), (0, 1), (5_000, 5_001), (7, 300)])

@@ -13,7 +13,8 @@ sheets, the comparison or a push.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -22,6 +23,62 @@ from zaiko_xl.domain.rms import RMS_STOCK_COLUMNS
 from zaiko_xl.domain.sku import rms_keys
 
 MIN_SELLABLE = 1  # a SKU at 0 cannot oversell (and a shop may hold tens of thousands of them)
+RANGE_ROWS_MAX = 1000  # RMS's range query answers at most this many SKUs (more: IE0116)
+WINDOW_FILL = 900  # known SKUs a planned window may hold: the rest of the 1000 is room for unknown ones
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """The range calls to make, and the quantities not worth asking for."""
+
+    windows: tuple[tuple[int, int], ...]  # (min, max) quantity windows, ascending, together covering the sweep
+    crowded: tuple[int, ...] = ()  # quantities more than 1000 known SKUs share: RMS would refuse them (IE0116)
+
+
+def plan_sweep(known: pd.Series, low: int, high: int, fill: int = WINDOW_FILL) -> SweepPlan:
+    """Quantity windows covering [low, high], each holding at most ``fill`` of the SKUs whose stock is known.
+
+    The master's SKUs were just read by bulk-get, so their quantities tell where RMS's SKUs
+    crowd; windows cut there ask RMS once per window instead of finding the cuts by trial
+    (a window that still holds more than 1000 is split by the caller). A single quantity
+    holding more than ``fill`` is a window of its own; one holding more than 1000 is not
+    asked at all (``crowded``).
+
+    Args:
+        known: stock quantities of the SKUs read so far (any order, any index).
+        low, high: the quantities to cover (low <= high).
+    """
+    counts = known[(known >= low) & (known <= high)].astype("int64").value_counts().sort_index()
+    windows: list[tuple[int, int]] = []
+    crowded: list[int] = []
+    start, held = low, 0
+    for quantity, count in counts.items():
+        q, n = int(quantity), int(count)
+        if held + n > fill and start < q:  # close the window before q
+            windows.append((start, q - 1))
+            start, held = q, 0
+        if n > fill:  # q alone: one window, or none when RMS would refuse it
+            if n > RANGE_ROWS_MAX:
+                crowded.append(q)
+            else:
+                windows.append((q, q))
+            start, held = q + 1, 0
+        else:
+            held += n
+    if start <= high:
+        windows.append((start, high))
+    return SweepPlan(tuple(windows), tuple(crowded))
+
+
+def quantity_list(quantities: Sequence[int]) -> str:
+    """Quantities for a message, runs folded: ``1-14, 18, 49-51``."""
+    runs: list[list[int]] = []
+    for q in sorted(set(quantities)):
+        if runs and q == runs[-1][1] + 1:
+            runs[-1][1] = q
+        else:
+            runs.append([q, q])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def unlisted_stock(swept: pd.DataFrame, master: Master) -> pd.DataFrame:

@@ -39,8 +39,8 @@ from zaiko_xl.domain.pull_match import (
     rms_keys_to_pull,
 )
 from zaiko_xl.domain.pull_run import PullRun, as_of_times, recent_inbound, recent_orders, source_runs
-from zaiko_xl.domain.pull_unlisted import unlisted_stock, with_unlisted
-from zaiko_xl.domain.rms import LicenseLevel, LicenseStatus
+from zaiko_xl.domain.pull_unlisted import quantity_list, unlisted_stock, with_unlisted
+from zaiko_xl.domain.rms import RMS_STOCK_COLUMNS, LicenseLevel, LicenseStatus
 from zaiko_xl.errors import CrowdedQuantitySkipped, InputError, ZaikoError
 from zaiko_xl.ports import (
     KpiRecorder,
@@ -141,15 +141,13 @@ def pull_workbook(workbook: Workbook, sources: PullSources, journal: PullJournal
                    keys=keys or None, include_shipped=options.include_shipped,
                    find_unlisted=options.find_unlisted, progress=progress)
     progress.update(MATCH_LABEL, 0, 2)
-    unlisted = unlisted_stock(rms.sweep.stock, master) if rms.sweep is not None else None
-    resolved = resolve_pull(master, _pulled(files, rms, refused, options))
-    resolved = with_unlisted(resolved, unlisted) if unlisted is not None else resolved
-    skipped = tuple(CrowdedQuantitySkipped(quantity=q) for q in (rms.sweep.crowded if rms.sweep else ()))
+    unlisted, skipped = _unlisted(master, rms)
+    resolved = with_unlisted(resolve_pull(master, _pulled(files, rms, refused, options)), unlisted)
     run = _run(resolved, files, rms, options, len(skipped))
     progress.update(MATCH_LABEL, 1, 2)
     rows = {key: len(resolved.sheets[key]) for key in PULLED_SHEETS} | {"match_report": len(resolved.report)}
     report = PullReport(run, rms.license, resolved.report, files.warnings + skipped, rows, previous,
-                        unlisted=len(unlisted) if unlisted is not None else 0)
+                        unlisted=len(unlisted))
     workbook.write_sheets(_updates(resolved, report, options))
     journal.record_pull(run)
     if kpi is not None:
@@ -178,6 +176,15 @@ def _read_local(workbook: Workbook, sources: PullSources, progress: Progress) ->
     if failures:
         raise combine_input_errors(failures)
     return Master(frames["items"], frames["mapping"], frames["bom"]), files
+
+
+def _unlisted(master: Master, rms: RmsPullResult) -> tuple[pd.DataFrame, tuple[ZaikoError, ...]]:
+    """The swept RMS SKUs with stock the master does not name, and the warning of quantities too crowded to list."""
+    if rms.sweep is None:
+        return unlisted_stock(pd.DataFrame(columns=list(RMS_STOCK_COLUMNS)), master), ()
+    crowded = rms.sweep.crowded
+    skipped = (CrowdedQuantitySkipped(quantity=quantity_list(crowded)),) if crowded else ()
+    return unlisted_stock(rms.sweep.stock, master), skipped
 
 
 def _pulled(files: FilePull, rms: RmsPullResult, refused: pd.DataFrame, options: PullOptions) -> Pulled:

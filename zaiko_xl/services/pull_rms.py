@@ -11,13 +11,14 @@ window; shipped ones too on request (for demand history).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from math import isqrt
 
 import pandas as pd
 
 from zaiko_xl.domain.model import RmsSkuKey
+from zaiko_xl.domain.pull_unlisted import plan_sweep
 from zaiko_xl.domain.rms import (
     CANCELLED_PROGRESS,
     RMS_STOCK_COLUMNS,
@@ -62,7 +63,7 @@ def pull_rms(*, inventory: RmsInventory, orders: RmsOrders, license: RmsLicense,
     progress.update("RMS在庫 / stock", 0, len(keys) if keys is not None else None)
     stock = inventory.get_stock(keys) if keys is not None else sweep_stock(inventory)
     progress.update("RMS在庫 / stock", len(stock), len(stock))
-    sweep = sweep_in_stock(inventory, progress) if find_unlisted and keys is not None else None
+    sweep = sweep_in_stock(inventory, stock["quantity"], progress) if find_unlisted and keys is not None else None
     wanted = UNSHIPPED_PROGRESS + CANCELLED_PROGRESS + (SHIPPED_PROGRESS if include_shipped else ())
     numbers = orders.search(now - timedelta(days=lookback_days), now, sorted(wanted))
     progress.update("受注 / orders", 0, len(numbers))
@@ -78,7 +79,7 @@ def sweep_stock(inventory: RmsInventory) -> pd.DataFrame:
     missed, or be read twice (the newest ``updated`` wins); pulling by keys avoids that.
     RangeTooCrowded (E312) when more than 1000 SKUs share one quantity.
     """
-    return sweep_windows(inventory, 0, MAX_QUANTITY, skip_crowded=False).stock
+    return sweep_windows(inventory, [(0, MAX_QUANTITY)], skip_crowded=False).stock
 
 
 @dataclass(frozen=True)
@@ -90,35 +91,39 @@ class Sweep:
     requests: int = 0  # range calls made, the refused (IE0116) ones included
 
 
-def sweep_in_stock(inventory: RmsInventory, progress: Progress | None = None) -> Sweep:
+def sweep_in_stock(inventory: RmsInventory, known: pd.Series | None = None,
+                   progress: Progress | None = None) -> Sweep:
     """Every SKU with stock (quantity >= 1), for finding the SKUs the master does not name.
 
-    A quantity more than 1000 SKUs share is skipped and told in ``crowded``, never raised.
-    Costs about (SKUs with stock) / 1000 range calls plus the refused ones (5 a second on RMS).
+    ``known``: quantities already read (the master's SKUs by bulk-get); the windows are planned
+    from them (``domain.pull_unlisted.plan_sweep``) so that few calls are refused. A quantity
+    more than 1000 SKUs share is skipped and told in ``crowded``, never raised. Costs about
+    (SKUs with stock) / 900 range calls, plus a few refused ones, at 5 a second on RMS.
     """
     progress = progress or NullProgress()
     progress.update(SWEEP_LABEL, 0, None)
-    sweep = sweep_windows(inventory, MIN_IN_STOCK, MAX_QUANTITY, skip_crowded=True)
+    plan = plan_sweep(known if known is not None else pd.Series([], dtype="int64"), MIN_IN_STOCK, MAX_QUANTITY)
+    sweep = sweep_windows(inventory, plan.windows, skip_crowded=True)
     progress.update(SWEEP_LABEL, len(sweep.stock), len(sweep.stock))
-    return sweep
+    return replace(sweep, crowded=tuple(sorted(sweep.crowded + plan.crowded)))
 
 
-def sweep_windows(inventory: RmsInventory, low: int, high: int, *, skip_crowded: bool) -> Sweep:
-    """Range calls over [low, high], each window that holds more than 1000 SKUs split in two (``split``).
+def sweep_windows(inventory: RmsInventory, windows: Sequence[tuple[int, int]], *, skip_crowded: bool) -> Sweep:
+    """A range call per window; a window that holds more than 1000 SKUs is split in two (``split``).
 
     Raises:
         RangeTooCrowded: a single quantity holds more than 1000 SKUs and ``skip_crowded`` is false.
     """
-    frames, windows, crowded, requests = [], [(low, high)], [], 0
-    while windows:
-        low, high = windows.pop()
+    frames, todo, crowded, requests = [], list(reversed(windows)), [], 0
+    while todo:
+        low, high = todo.pop()
         requests += 1
         try:
             frames.append(inventory.get_range(low, high))
         except RangeTooCrowded:
             if low < high:
                 middle = split(low, high)
-                windows += [(middle + 1, high), (low, middle)]
+                todo += [(middle + 1, high), (low, middle)]
             elif skip_crowded:
                 crowded.append(low)
             else:
