@@ -5,7 +5,8 @@ source gave (RMS stock and orders, the warehouse file, the ledger, other channel
 inbound) and returns the frames of zaiko-xl's pulled sheets (each row keeps its raw ``code``
 and records ``sku`` and ``match``) plus the rows of the 照合結果 report: every code matched
 only through 対応表 or by normalisation, every unmatched code, collisions, and the master's
-RMS keys that RMS would refuse or has no record of. Matching itself is ``domain.sku``.
+RMS keys that RMS would refuse or has no record of. Matching itself is ``domain.sku``; the RMS
+SKUs with stock that the master does not name (``unlisted``) come from ``domain.pull_unlisted``.
 
 Which aliases each source uses (the item master's columns count as a mapping, like 対応表):
 RMS keys: (manage_number, variant_id); the warehouse: ``warehouse_code`` (``jan`` when the
