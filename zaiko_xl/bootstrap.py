@@ -123,7 +123,8 @@ def pull_options(settings: Settings, workbook: Path, now: datetime | None = None
     moment = now or jst_now()
     return PullOptions(now=moment, run_id=f"pull-{moment:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
                        workbook=workbook.name, lookback_days=settings.orders.lookback_days,
-                       warn_days=settings.rms.license_warn_days, include_shipped=settings.orders.include_shipped)
+                       warn_days=settings.rms.license_warn_days, include_shipped=settings.orders.include_shipped,
+                       find_unlisted=settings.rms.find_unlisted)
 
 
 def pull_journal(settings: Settings) -> SqlitePullJournal:

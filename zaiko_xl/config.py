@@ -52,6 +52,7 @@ class RmsSettings(_Section):
     retry_max_attempts: int = Field(6, ge=1)  # tries per call, the first one included
     settle_s: float = Field(2.0, ge=0)  # wait before reading back a write whose outcome is unknown
     order_version: int = Field(10, ge=7)  # getOrder version; 7+ returns SKU data (SkuModelList)
+    find_unlisted: bool = True  # pull: sweep RMS for SKUs with stock not in 商品マスタ (~SKUs in stock / 1000 calls)
 
 
 class WorkbookSettings(_Section):

@@ -525,6 +525,18 @@ class RangeTooCrowded(ApiError):
     hint_en = "Pull with the item master (the list of manageNumber and variantId) instead."
 
 
+class CrowdedQuantitySkipped(ApiError):
+    """A warning of ``pull`` (never raised): the search for SKUs not in 商品マスタ skipped some quantities."""
+
+    code = "E313"
+    message_ja = ("在庫数 {quantity} は RMS にそれぞれ 1000 件を超える SKU があり範囲取得で一覧できないため、"
+                  "その在庫数の商品マスタにない SKU は確認できませんでした (取込は続行)。")
+    message_en = ("RMS has more than 1000 SKUs at each of the stock values {quantity}, too many for its range query; "
+                  "SKUs at those values were not checked against 商品マスタ (the pull went on).")
+    hint_ja = "その在庫数の SKU がすべて商品マスタにあるか、RMS の商品一覧で確認してください。"
+    hint_en = "Check in RMS's item list that the SKUs at those stock values are all in 商品マスタ."
+
+
 # ---------------------------------------------------------------- E4xx rules and guards
 class RuleViolation(ZaikoError):
     code = "E400"

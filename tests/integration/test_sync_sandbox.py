@@ -16,6 +16,8 @@ from zaiko_xl.config import load_settings
 from zaiko_xl.errors import GuardTripped
 from zaiko_xl.services.sync import sync_once
 
+RANGE = "inventories.bulk.get.range"
+
 
 @pytest.fixture(scope="module")
 def sandbox():
@@ -37,9 +39,11 @@ def _rms(sandbox, shop):
 def test_one_cycle_makes_rms_show_warehouse_minus_open_orders(sandbox, push_template, tmp_path):
     shop, _audit = build(sandbox.server.state, tmp_path, push_template, skus=120, seed=1,
                          stamp=f"{jst_now():%Y-%m-%d %H:%M:%S}")
+    ranges = sandbox.counters()["requests"].get(RANGE, 0)
     report = sync_once(*_sync(sandbox, tmp_path))
     assert report.full and report.read == 120 and report.changed > 50
     assert _rms(sandbox, shop) == expected(sandbox.server.state, shop)
+    assert sandbox.counters()["requests"].get(RANGE, 0) == ranges  # sync never sweeps for unlisted SKUs (pull does)
 
 
 def test_a_warehouse_change_is_read_and_pushed_for_the_changed_skus_only(sandbox, push_template, tmp_path):

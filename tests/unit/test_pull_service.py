@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
@@ -23,6 +24,7 @@ from tests.fakes import (
 )
 from zaiko_xl.errors import (
     BadValue,
+    CrowdedQuantitySkipped,
     DuplicateRowMerged,
     InputProblems,
     JournalUnreadable,
@@ -94,10 +96,56 @@ def test_one_write_fills_every_pulled_sheet_the_report_and_the_dashboard_and_the
 
 def test_the_master_names_the_rms_keys_and_without_any_every_sku_is_swept_by_range():
     with_keys, without = _sources(), _sources(rms_inventory=FakeRmsInventory({("a", "A-1"): 5}))
-    pull_workbook(FakeWorkbook({"items": ITEMS}), with_keys, FakePullJournal(), OPTIONS)
+    pull_workbook(FakeWorkbook({"items": ITEMS}), with_keys, FakePullJournal(), replace(OPTIONS, find_unlisted=False))
     assert with_keys.rms_inventory.range_calls == []
     report = pull_workbook(FakeWorkbook(), without, FakePullJournal(), OPTIONS)
-    assert without.rms_inventory.range_calls == [(0, 99_999)] and report.rows["rms_stock"] == 1
+    assert without.rms_inventory.range_calls == [(0, 99_999)] and report.rows["rms_stock"] == 1  # no second sweep
+
+
+def test_with_keys_the_pull_sweeps_the_skus_in_stock_and_reports_those_the_master_does_not_name():
+    rms = FakeRmsInventory({("a", "A-1"): 5, ("b", "2"): 7, ("x", "Extra-1"): 3, ("x", "zero"): 0, ("a", "a-1"): 2},
+                           updated=datetime(2026, 11, 20, 9, 0))
+    book, journal = FakeWorkbook({"items": ITEMS}), FakePullJournal()
+    report = pull_workbook(book, _sources(rms_inventory=rms), journal, OPTIONS)
+    assert rms.range_calls == [(1, 99_999)]
+    sheet = book.rows["照合結果"]
+    assert sheet["code"].tolist()[:2] == ["a:a-1", "x:Extra-1"]  # variantId case matters; x:zero has no stock
+    assert sheet["problem"].tolist()[:2] == ["unlisted", "unlisted"] and sheet["sku"].isna().tolist()[:2] == [True] * 2
+    assert sheet["detail"].iloc[1] == (
+        "商品マスタにない RMS の SKU です (商品管理番号 x・SKU管理番号 Extra-1、RMS在庫 3)。RMS はこの在庫数で販売を続けます。"
+        "商品マスタに追加するか、販売しない SKU なら RMS で在庫を 0 にしてください / RMS SKU not in 商品マスタ (manageNumber x, "
+        "variantId Extra-1, RMS stock 3); RMS keeps selling it. Add it to 商品マスタ, or set its stock to 0 on RMS if it "
+        "is not for sale.")
+    assert book.rows["RMS在庫"][["manage_number", "variant_id"]].values.tolist() == [["a", "A-1"], ["b", "2"]]
+    assert report.unlisted == 2 and report.problems == 2 and report.rows["rms_stock"] == 2
+    assert journal.runs[0].source("rms_stock").problems == 2
+    assert book.cells["照合結果"]["summary.rms_stock.problems"] == 2
+    ja, en = report.summary()
+    assert "要確認 2 件 (うち商品マスタにない RMS の SKU 2 件)、注意 1 件" in ja
+    assert "2 to check (2 of them RMS SKUs not in 商品マスタ), 1 warnings" in en
+
+
+def test_a_quantity_too_crowded_to_list_is_a_warning_and_the_pull_goes_on():
+    crowded = {("z", f"v{i}"): 1 for i in range(1001)}
+    rms = FakeRmsInventory({("a", "A-1"): 5, ("b", "2"): 7, ("x", "extra"): 2, **crowded})
+    book = FakeWorkbook({"items": ITEMS})
+    report = pull_workbook(book, _sources(rms_inventory=rms), FakePullJournal(), OPTIONS)
+    skipped = report.warnings[-1]
+    assert isinstance(skipped, CrowdedQuantitySkipped) and skipped.render() == (
+        "E313 在庫数 1 は RMS にそれぞれ 1000 件を超える SKU があり範囲取得で一覧できないため、その在庫数の商品マスタにない SKU は"
+        "確認できませんでした (取込は続行)。 その在庫数の SKU がすべて商品マスタにあるか、RMS の商品一覧で確認してください。 / "
+        "RMS has more than 1000 SKUs at each of the stock values 1, too many for its range query; SKUs at those "
+        "values were not checked against 商品マスタ (the pull went on). Check in RMS's item list that the SKUs at "
+        "those stock values are all in 商品マスタ.")
+    assert report.unlisted == 1 and book.rows["照合結果"]["code"].iloc[0] == "x:extra"
+    assert report.run.source("rms_stock").warnings == 1 and len(report.warnings) == 2
+
+
+def test_the_button_message_counts_the_unlisted_skus():
+    rms = FakeRmsInventory({("a", "A-1"): 5, ("b", "2"): 7, ("x", "extra"): 2})
+    summary = workbook_buttons.pull(FakeWorkbook({"items": ITEMS}), FakeProgress(), _sources(rms_inventory=rms),
+                                    FakePullJournal(), OPTIONS)
+    assert "(うち商品マスタにない RMS の SKU 1 件)" in summary.render()
 
 
 def test_a_bad_file_stops_the_pull_before_rms_is_asked_and_nothing_is_written():

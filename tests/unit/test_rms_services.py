@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pandas as pd
 import pytest
 
 from tests.fakes import FakeCsvSink, FakeRmsInventory, FakeRmsLicense, FakeRmsOrders, FakeStockTable
@@ -10,7 +11,7 @@ from zaiko_xl.domain.rms import LicenseLevel
 from zaiko_xl.errors import FunctionNotEnabled, InputProblems, LicenseExpired, LicenseRejected, RangeTooCrowded
 from zaiko_xl.services.export_csv import export_rms_csv
 from zaiko_xl.services.license import check_license, require_usable_license
-from zaiko_xl.services.pull_rms import pull_rms, sweep_stock
+from zaiko_xl.services.pull_rms import pull_rms, split, sweep_in_stock, sweep_stock
 
 NOW = datetime(2026, 6, 1, 12, 0)
 GOOD = FakeRmsLicense(datetime(2026, 8, 30, 23, 59, 59))
@@ -82,6 +83,35 @@ def test_sweep_gives_up_when_one_quantity_has_more_than_1000_skus():
     with pytest.raises(RangeTooCrowded) as caught:
         sweep_stock(FakeRmsInventory({("p", f"v{i}"): 0 for i in range(1001)}))
     assert caught.value.context["quantity"] == "0..0"
+
+
+def test_the_in_stock_sweep_skips_zero_and_reports_a_crowded_quantity_instead_of_failing():
+    stock = {("p", f"v{i}"): 1 for i in range(1001)} | {("q", f"w{i}"): 0 for i in range(2000)}
+    stock |= {("r", "a"): 2, ("r", "b"): 40, ("r", "c"): 99_999}
+    inventory = FakeRmsInventory(stock)
+    sweep = sweep_in_stock(inventory)
+    assert sweep.crowded == (1,) and sweep.requests == len(inventory.range_calls)
+    assert sorted(zip(sweep.stock.variant_id, sweep.stock.quantity, strict=True)) == [("a", 2), ("b", 40),
+                                                                                        ("c", 99_999)]
+    assert inventory.range_calls[0] == (1, 99_999) and all(low >= 1 for low, _ in inventory.range_calls)
+
+
+def test_the_in_stock_sweep_plans_its_windows_from_the_quantities_already_known():
+    stock = {("p", f"v{i}"): 1 + i % 4 for i in range(2400)} | {("q", f"w{i}"): 9 for i in range(1200)}
+    inventory = FakeRmsInventory(stock)
+    sweep = sweep_in_stock(inventory, pd.Series(list(stock.values())))
+    assert inventory.range_calls == [(1, 1), (2, 2), (3, 3), (4, 8), (10, 99_999)]  # 9: more than 1000 known, not asked
+    assert sweep.crowded == (9,) and len(sweep.stock) == 2400 and sweep.requests == 5
+
+
+@pytest.mark.parametrize(("low", "high"), [(0, 99_999), (1, 99_999), (1, 2), (2, 3), (0, 1), (5_000, 5_001), (7, 300)])
+def test_a_window_is_cut_inside_itself_so_the_sweep_always_ends(low, high):
+    cut = split(low, high)
+    assert low <= cut < high
+
+
+def test_the_cut_leans_to_small_quantities_where_shops_keep_most_skus():
+    assert split(1, 99_999) == 316 and split(1, 316) == 17
 
 
 def test_export_writes_product_rows_then_sku_rows_with_absolute_stock():

@@ -65,6 +65,7 @@ SOURCE_LABELS: Mapping[str, str] = MappingProxyType({
 })
 PROBLEM_LABELS: Mapping[str, str] = MappingProxyType({
     "collision": "重複", "unmatched": "未照合", "refused": "RMS不可", "missing": "RMS未登録",
+    "unlisted": "マスタ外",
 })
 # The legend above the 照合結果 table: what each kind of row means and what to do about it.
 MATCH_LEGEND = (
@@ -78,6 +79,8 @@ MATCH_LEGEND = (
     " / collision: several codes for one SKU (stock counted twice or split), or one code for several SKUs.",
     "RMS不可・RMS未登録: 商品マスタの RMS のコードが RMS の規則に合わない、または RMS に在庫レコードがありません"
     " / RMS refuses the item master's RMS code, or RMS has no stock record of it.",
+    "マスタ外: 在庫のある RMS の SKU が商品マスタにありません (RMS は販売を続けます)。商品マスタに追加するか RMS で在庫を 0 に"
+    " / not in the master: an RMS SKU with stock that 商品マスタ lacks; add it, or set it to 0 on RMS.",
 )
 
 _UPDATED = Cell("updated_at", "最終更新 / Updated", "C2", "A2", Kind.DATETIME)
@@ -282,7 +285,7 @@ INBOUND = Sheet(
 # What pull could not match exactly, so a person can fix 対応表 (zaiko-xl never writes 対応表 itself).
 MATCH_REPORT = Sheet(
     key="match_report", name="照合結果", title="照合結果 (コードの対応) / Code matching report", owner=Owner.ZAIKO,
-    header_row=21, freeze_cols=2, cells=(_UPDATED,),  # rows 14-19: MATCH_LEGEND
+    header_row=21, freeze_cols=2, cells=(_UPDATED,),  # rows 13-19: MATCH_LEGEND (title, 6 lines)
     grids=(Grid(
         key="summary", corner="A4", title="取込元 / Source",
         rows=tuple(SOURCE_LABELS.items()),

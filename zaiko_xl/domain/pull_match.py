@@ -5,7 +5,8 @@ source gave (RMS stock and orders, the warehouse file, the ledger, other channel
 inbound) and returns the frames of zaiko-xl's pulled sheets (each row keeps its raw ``code``
 and records ``sku`` and ``match``) plus the rows of the 照合結果 report: every code matched
 only through 対応表 or by normalisation, every unmatched code, collisions, and the master's
-RMS keys that RMS would refuse or has no record of. Matching itself is ``domain.sku``.
+RMS keys that RMS would refuse or has no record of. Matching itself is ``domain.sku``; the RMS
+SKUs with stock that the master does not name (``unlisted``) come from ``domain.pull_unlisted``.
 
 Which aliases each source uses (the item master's columns count as a mapping, like 対応表):
 RMS keys: (manage_number, variant_id); the warehouse: ``warehouse_code`` (``jan`` when the
@@ -55,6 +56,7 @@ class Problem(StrEnum):
     UNMATCHED = "unmatched"
     REFUSED = "refused"  # an RMS key of the master that RMS would refuse (not asked for)
     MISSING = "missing"  # an RMS key of the master that RMS has no stock record of
+    UNLISTED = "unlisted"  # an RMS SKU with stock that the master does not name (domain.pull_unlisted)
 
 
 # The per-row detail of 照合結果 (the sheet's legend explains each kind of row at length).
@@ -217,7 +219,8 @@ def _sheets(pulled: Pulled, matches: dict[PullSource, CodeMatch]) -> dict[str, p
 
 # ---------------------------------------------------------------- 照合結果
 _STOCK_SOURCES = (PullSource.RMS_STOCK, PullSource.WAREHOUSE)  # two codes for one SKU split or double its stock
-_PROBLEM_ORDER = {Problem.REFUSED: 0, Problem.COLLISION: 1, Problem.UNMATCHED: 2, Problem.MISSING: 3, "": 4}
+_PROBLEM_ORDER = {Problem.UNLISTED: 0, Problem.REFUSED: 0, Problem.COLLISION: 1, Problem.UNMATCHED: 2,
+                  Problem.MISSING: 3, "": 4}
 _MATCH_ORDER = {Match.UNMATCHED: 0, Match.NORMALISED: 1, Match.MAPPING: 2, Match.EXACT: 3, "": 4}
 _SOURCE_ORDER = {s.value: i for i, s in enumerate(PullSource)}
 

@@ -31,6 +31,11 @@ def render_workbook_pull(report: PullReport, workbook: Path, console: Console) -
     if report.problems:
         console.print("[yellow]照合結果シートで要確認のコードを見て、対応表を直してください / "
                       "see the 照合結果 sheet and fix 対応表 for the codes to check[/]", markup=True)
+    if report.unlisted:
+        console.print(f"[yellow]在庫のある RMS の SKU {report.unlisted:,} 件が商品マスタにありません (RMS は販売を続けます)。"
+                      "照合結果シートの「マスタ外」を見て、商品マスタに追加するか RMS で在庫を 0 にしてください / "
+                      f"{report.unlisted:,} RMS SKUs with stock are not in 商品マスタ (RMS keeps selling them); see "
+                      "'マスタ外' on the 照合結果 sheet and add them to 商品マスタ or set them to 0 on RMS[/]", markup=True)
     for warning in report.warnings[:MAX_WARNINGS_SHOWN]:
         console.print(f"  - {warning.render()}", markup=False)
     if len(report.warnings) > MAX_WARNINGS_SHOWN:

@@ -7,8 +7,11 @@ The order of work; nothing is written unless every step succeeds:
    (warehouse, ledger, other channels' orders, inbound); the problems of all of them come back
    together in one report (E210);
 3. RMS (``services.pull_rms``): license, stock of the master's RMS keys (every SKU by range when
-   the master names none), orders of the lookback window;
-4. every code resolved to ``sku`` (``domain.pull_match``);
+   the master names none), with ``find_unlisted`` a range sweep of every SKU with stock, orders
+   of the lookback window;
+4. every code resolved to ``sku`` (``domain.pull_match``); the swept SKUs the master does not
+   name become problem rows of 照合結果 (``domain.pull_unlisted``), never pulled rows; a quantity
+   too crowded to list is a warning (E313);
 5. one ``write_sheets`` call: RMS在庫, 受注, 倉庫在庫, 入荷予定, 照合結果 and the status cells of 操作
    (pull time, license expiry and warning);
 6. the pull is recorded in the journal (push's stale-pull guard and reconcile read it);
@@ -36,8 +39,9 @@ from zaiko_xl.domain.pull_match import (
     rms_keys_to_pull,
 )
 from zaiko_xl.domain.pull_run import PullRun, as_of_times, recent_inbound, recent_orders, source_runs
-from zaiko_xl.domain.rms import LicenseLevel, LicenseStatus
-from zaiko_xl.errors import InputError, InputWarning
+from zaiko_xl.domain.pull_unlisted import quantity_list, unlisted_stock, with_unlisted
+from zaiko_xl.domain.rms import RMS_STOCK_COLUMNS, LicenseLevel, LicenseStatus
+from zaiko_xl.errors import CrowdedQuantitySkipped, InputError, ZaikoError
 from zaiko_xl.ports import (
     KpiRecorder,
     LedgerSource,
@@ -85,6 +89,7 @@ class PullOptions:
     lookback_days: int = 60  # orders ordered, and inbound received, this many days back
     warn_days: int = 14  # license warning from this many days before expiry
     include_shipped: bool = False  # shipped order lines too (RMS and other channels)
+    find_unlisted: bool = True  # sweep RMS for SKUs with stock that the master does not name ([rms] find_unlisted)
 
 
 @dataclass(frozen=True)
@@ -94,10 +99,11 @@ class PullReport:
     run: PullRun
     license: LicenseStatus
     report: pd.DataFrame  # the 照合結果 rows
-    warnings: tuple[InputWarning, ...]
+    warnings: tuple[ZaikoError, ...]  # input warnings of the files (E22x), quantities the sweep skipped (E313)
     rows: dict[str, int]  # sheet key -> data rows written
     previous: PullRun | None  # the pull before this one
     kpi: KpiRecording | None = None  # what went into the KPI history (None: no recorder given)
+    unlisted: int = 0  # RMS SKUs with stock that the master does not name (照合結果 rows, problem ``unlisted``)
 
     @property
     def problems(self) -> int:
@@ -106,10 +112,12 @@ class PullReport:
     def summary(self) -> tuple[str, str]:
         """The one-line result in Japanese and English (status cell, button message)."""
         stock, orders, wh = (self.rows.get(k, 0) for k in ("rms_stock", "orders", "warehouse"))
+        ja_unlisted = f" (うち商品マスタにない RMS の SKU {self.unlisted:,} 件)" if self.unlisted else ""
+        en_unlisted = f" ({self.unlisted:,} of them RMS SKUs not in 商品マスタ)" if self.unlisted else ""
         return (f"取込完了: RMS在庫 {stock:,} SKU・受注 {orders:,} 行・倉庫在庫 {wh:,} 行、"
-                f"要確認 {self.problems:,} 件、注意 {len(self.warnings):,} 件",
+                f"要確認 {self.problems:,} 件{ja_unlisted}、注意 {len(self.warnings):,} 件",
                 f"Pulled {stock:,} RMS SKUs, {orders:,} order lines, {wh:,} warehouse rows; "
-                f"{self.problems:,} to check, {len(self.warnings):,} warnings")
+                f"{self.problems:,} to check{en_unlisted}, {len(self.warnings):,} warnings")
 
 
 def pull_workbook(workbook: Workbook, sources: PullSources, journal: PullJournal, options: PullOptions,
@@ -130,13 +138,16 @@ def pull_workbook(workbook: Workbook, sources: PullSources, journal: PullJournal
     keys, refused = rms_keys_to_pull(master)
     rms = pull_rms(inventory=sources.rms_inventory, orders=sources.rms_orders, license=sources.rms_license,
                    now=options.now, lookback_days=options.lookback_days, warn_days=options.warn_days,
-                   keys=keys or None, include_shipped=options.include_shipped, progress=progress)
+                   keys=keys or None, include_shipped=options.include_shipped,
+                   find_unlisted=options.find_unlisted, progress=progress)
     progress.update(MATCH_LABEL, 0, 2)
-    resolved = resolve_pull(master, _pulled(files, rms, refused, options))
-    run = _run(resolved, files, rms, options)
+    unlisted, skipped = _unlisted(master, rms)
+    resolved = with_unlisted(resolve_pull(master, _pulled(files, rms, refused, options)), unlisted)
+    run = _run(resolved, files, rms, options, len(skipped))
     progress.update(MATCH_LABEL, 1, 2)
     rows = {key: len(resolved.sheets[key]) for key in PULLED_SHEETS} | {"match_report": len(resolved.report)}
-    report = PullReport(run, rms.license, resolved.report, files.warnings, rows, previous)
+    report = PullReport(run, rms.license, resolved.report, files.warnings + skipped, rows, previous,
+                        unlisted=len(unlisted))
     workbook.write_sheets(_updates(resolved, report, options))
     journal.record_pull(run)
     if kpi is not None:
@@ -167,6 +178,15 @@ def _read_local(workbook: Workbook, sources: PullSources, progress: Progress) ->
     return Master(frames["items"], frames["mapping"], frames["bom"]), files
 
 
+def _unlisted(master: Master, rms: RmsPullResult) -> tuple[pd.DataFrame, tuple[ZaikoError, ...]]:
+    """The swept RMS SKUs with stock the master does not name, and the warning of quantities too crowded to list."""
+    if rms.sweep is None:
+        return unlisted_stock(pd.DataFrame(columns=list(RMS_STOCK_COLUMNS)), master), ()
+    crowded = rms.sweep.crowded
+    skipped = (CrowdedQuantitySkipped(quantity=quantity_list(crowded)),) if crowded else ()
+    return unlisted_stock(rms.sweep.stock, master), skipped
+
+
 def _pulled(files: FilePull, rms: RmsPullResult, refused: pd.DataFrame, options: PullOptions) -> Pulled:
     since = options.now - timedelta(days=options.lookback_days)
     other = files.orders.frame if files.orders is not None else empty_orders()
@@ -179,7 +199,8 @@ def _pulled(files: FilePull, rms: RmsPullResult, refused: pd.DataFrame, options:
                   warehouse_code_kind=warehouse.code_kind)
 
 
-def _run(resolved: ResolvedPull, files: FilePull, rms: RmsPullResult, options: PullOptions) -> PullRun:
+def _run(resolved: ResolvedPull, files: FilePull, rms: RmsPullResult, options: PullOptions,
+         rms_warnings: int = 0) -> PullRun:
     tables = {PullSource.WAREHOUSE.value: files.warehouse, PullSource.LEDGER.value: files.ledger,
               PullSource.OTHER_ORDERS.value: files.orders, PullSource.INBOUND.value: files.inbound}
     present = {source: table for source, table in tables.items() if table is not None}
@@ -188,6 +209,7 @@ def _run(resolved: ResolvedPull, files: FilePull, rms: RmsPullResult, options: P
     if resolved.counts.loc[PullSource.BOM.value, "rows"]:
         names[PullSource.BOM.value] = f"{options.workbook} [セット構成]"
     warnings = {source: len(table.warnings) for source, table in present.items()}
+    warnings[PullSource.RMS_STOCK.value] = rms_warnings
     as_of = as_of_times(options.now, {source: table.frame for source, table in present.items()})
     runs = source_runs(resolved.counts, names, warnings, as_of)
     return PullRun(options.run_id, options.now, options.workbook, rms.license.level.value, rms.license.expiry, runs)
