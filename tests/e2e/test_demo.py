@@ -12,6 +12,7 @@ from tests.workbook_fixtures import COMMITTED_TEMPLATE, sheet_part, stored
 from zaiko_xl.adapters.columns import SHEETS
 from zaiko_xl.adapters.workbook_file import read_sheet
 from zaiko_xl.config import load_settings
+from zaiko_xl.entrypoints import demo
 from zaiko_xl.entrypoints.cli import app
 
 runner = CliRunner()
@@ -25,8 +26,10 @@ def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path
     result = runner.invoke(app, ["demo", "--out", str(out), "--skus", "120", "--seed", "7"], env={"COLUMNS": None})
     assert result.exit_code == 0, result.output
     assert_no_row_wrapped(result.output)
-    # the demo plants one discrepancy of each kind: one warehouse code is changed so that nothing matches it
-    for text in ["SKU 数 / SKUs", "120", "drifted warehouse codes", "unmatched 1", "zaiko.xlsm", "要確認 to check 1",
+    # the demo plants one discrepancy of each kind: one warehouse code is changed so that nothing matches it;
+    # the sandbox lists two SKUs 商品マスタ lacks (to check: 1 + 2)
+    for text in ["SKU 数 / SKUs", "120", "drifted warehouse codes", "unmatched 1", "zaiko.xlsm", "要確認 to check 3",
+                 "RMS SKUs not in 商品マスタ",
                  "planted discrepancies", "在庫比較 / reconciliation", "発注する SKU / SKUs to order",
                  "発注金額 / total amount"]:
         assert text in result.output
@@ -47,6 +50,10 @@ def test_demo_writes_the_shop_files_and_a_workbook_and_prints_a_summary(tmp_path
     assert drifted.any() and set(pulled.loc[drifted, "match"]) == {"normalised", "unmatched"}
     unmatched = pulled[pulled["match"] == "unmatched"]
     assert len(unmatched) == 1 and unmatched["warehouse_code"].str.endswith("-旧").all() and unmatched["sku"].isna().all()
+    report = read_sheet(book, "照合結果")
+    listed_only = report[report["code"].astype(str).str.startswith("zk-new-2611:")]
+    assert sorted(listed_only["code"]) == sorted(f"{m}:{v}" for m, v, _q in demo.LISTED_ONLY_ON_RMS)  # found on RMS
+    assert listed_only["sku"].isna().all()
     compared = read_sheet(book, "在庫比較")
     assert len(compared) == 120 + 1 and {"delay", "split", "notation", "set", "pending", "unknown"} <= set(compared["cause"])
     settings = load_settings(out / "zaiko.toml")

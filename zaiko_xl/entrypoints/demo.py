@@ -111,6 +111,9 @@ def _write_workbook(run: DemoRun) -> None:
                     ("設定 / settings", str(run.out / CONFIG_NAME))]
 
 
+LISTED_ONLY_ON_RMS = [("zk-new-2611", "red-m", 6), ("zk-new-2611", "blue-m", 4)]  # the pull finds them (マスタ外)
+
+
 def _start_sandbox(run: DemoRun) -> None:
     from zaiko_xl.entrypoints.demo_setup import DEMO_RATE
     from zaiko_xl.sandbox.config import SandboxConfig
@@ -121,6 +124,7 @@ def _start_sandbox(run: DemoRun) -> None:
     config = SandboxConfig(orders_per_s=0.5)
     config.rates = dict.fromkeys(config.rates, DEMO_RATE)
     state = seed_state(SandboxState(config), *from_sample_shop(run.shop))
+    state.set_stock(LISTED_ONLY_ON_RMS)  # someone listed a new item on RMS and never added it to 商品マスタ
     server = run.resources.enter_context(SandboxServer(state, seed=run.seed))
     run.sandbox_url = server.base_url
     run.credentials = {"service_secret": config.service_secret, "license_key": config.license_key}
@@ -145,6 +149,7 @@ def _pull(run: DemoRun) -> None:
         ("取込の照合 / pull matching", f"倉庫 warehouse: 正規化 normalised {runs['warehouse'].normalised:,}, "
                                       f"対応表 mapping {runs['warehouse'].mapping:,}; "
                                       f"要確認 to check {report.problems:,} (照合結果)"),
+        ("マスタにない RMS の SKU / RMS SKUs not in 商品マスタ", f"{report.unlisted:,} (在庫あり / with stock; 照合結果)"),
         ("ライセンス / license", report.license.render()),
         ("KPI 履歴 (取込日) / KPI history (pull day)", _kpi_recorded(report)),
     ]
