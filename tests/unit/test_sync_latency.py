@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from zaiko_xl.domain.sync_latency import VALUE_COLUMNS, close, observe, source_values
+from zaiko_xl.domain.sync_latency import VALUE_COLUMNS, close, observe
 
 T = pd.Timestamp
 LOOK = datetime(2026, 11, 26, 10, 0)
@@ -49,13 +49,6 @@ def test_sources_are_kept_apart():
     seen = _values(("A", "warehouse", 5, None), ("A", "ledger", 6, "2026-11-26 09:30"))
     found = observe(last, seen, LOOK)
     assert found.opened[["sku", "source"]].values.tolist() == [["A", "ledger"]]
-
-
-def test_source_values_sum_rows_per_sku_and_take_the_newest_time():
-    rows = pd.DataFrame({"sku": ["A", "A", "B", None], "on_hand": [2, 3, 4, 9],
-                         "updated_at": pd.to_datetime(["2026-11-26 08:00", "2026-11-26 09:00", None, None])})
-    values = source_values(rows, "warehouse", "on_hand", "updated_at")
-    assert values.values.tolist() == [["A", "warehouse", 5, T("2026-11-26 09:00")], ["B", "warehouse", 4, pd.NaT]]
 
 
 def _open(*rows) -> pd.DataFrame:

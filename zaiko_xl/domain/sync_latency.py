@@ -25,32 +25,12 @@ import pandas as pd
 
 VALUE_COLUMNS = ("sku", "source", "value", "changed_at")
 EVENT_COLUMNS = ("sku", "source", "changed_at", "shown_at")
-SOURCES = ("warehouse", "ledger")
 
 
 @dataclass(frozen=True)
 class Observation:
     values: pd.DataFrame  # VALUE_COLUMNS: the SKUs first seen or changed (their new last values)
     opened: pd.DataFrame  # EVENT_COLUMNS, shown_at NaT: one per changed SKU
-
-
-def source_values(frame: pd.DataFrame, source: str, value: str, at: str | None) -> pd.DataFrame:
-    """One row per SKU of a source frame (``VALUE_COLUMNS``): ``value`` summed, the newest ``at``.
-
-    Args:
-        frame: rows with ``sku`` (rows without one are left out), the number column ``value`` and
-            optionally the source's time column ``at`` (None: the source has no times).
-    """
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}")
-    rows = frame[frame["sku"].notna() & (frame["sku"].astype(str) != "")]
-    grouped = rows.groupby(rows["sku"].astype(str), sort=True)
-    numbers = grouped[value].sum().astype("int64")
-    times = (pd.to_datetime(grouped[at].max()) if at is not None and at in rows
-             else pd.Series(pd.NaT, index=numbers.index, dtype="datetime64[ns]"))
-    return pd.DataFrame({"sku": numbers.index.to_numpy(dtype=object), "source": source,
-                         "value": numbers.to_numpy(), "changed_at": times.reindex(numbers.index).to_numpy(
-                             dtype="datetime64[ns]")})
 
 
 def observe(last: pd.DataFrame, seen: pd.DataFrame, at: datetime) -> Observation:
