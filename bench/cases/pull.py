@@ -14,17 +14,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from bench.cases.ingest import HEADER
 from bench.registry import Metrics, case
+from bench.sandbox_process import sandbox_process
 
 ROWS, SMOKE_ROWS = 100_000, 300
 COLOURS, SIZES = ("RD", "BL", "WH", "BK", "GR"), ("S", "M", "L", "XL")
@@ -88,22 +86,6 @@ SMOKE_SKUS = 300
 FAST_RMS = {"rate_get_per_s": 1000, "rate_write_per_s": 1000, "rate_order_per_s": 1000}  # smoke: no pacing
 
 
-def _serve(conn: Any, skus: int, seed: int, as_of: datetime, limits: dict[str, Any]) -> None:
-    """Child process: the sandbox seeded with the sample shop, RMS's default rate limits unless ``limits``."""
-    from zaiko_xl.sample_shop import generate
-    from zaiko_xl.sandbox.config import SandboxConfig
-    from zaiko_xl.sandbox.seed import from_sample_shop, seed_state
-    from zaiko_xl.sandbox.server import SandboxServer
-    from zaiko_xl.sandbox.state import SandboxState
-
-    config = SandboxConfig(**limits)
-    state = seed_state(SandboxState(config), *from_sample_shop(generate(skus=skus, seed=seed, as_of=as_of)))
-    server = SandboxServer(state, seed=seed).start()
-    conn.send((server.base_url, config.service_secret, config.license_key))
-    while True:
-        time.sleep(3600)
-
-
 class _Phases:
     """The Progress port that notes when each phase first reports."""
 
@@ -126,12 +108,7 @@ def full_10k(smoke: bool = False) -> Metrics:
 
     skus = SMOKE_SKUS if smoke else SHOP_SKUS
     as_of = bootstrap.jst_now().replace(second=0)
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child, skus, SHOP_SEED, as_of, FAST if smoke else {}),
-                              daemon=True)
-    process.start()
-    try:
+    with sandbox_process(skus, SHOP_SEED, as_of, FAST if smoke else {}) as address:
         shop = generate(skus=skus, seed=SHOP_SEED, as_of=as_of)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -139,7 +116,7 @@ def full_10k(smoke: bool = False) -> Metrics:
             sheets, in_sheet = user_sheets(shop)
             book_path = create_workbook(bootstrap.template_path(), folder / "zaiko.xlsm", sheets)
             (folder / "zaiko.toml").write_text(config_text(skus, SHOP_SEED, ledger_in_sheet=in_sheet), "utf-8")
-            base_url, secret, key = parent.recv()
+            base_url, secret, key = address()
             settings = load_settings(folder / "zaiko.toml", rms={"base_url": base_url, "service_secret": secret,
                                                                   "license_key": key, **(FAST_RMS if smoke else {})})
             phases = _Phases()
@@ -156,6 +133,3 @@ def full_10k(smoke: bool = False) -> Metrics:
                     "rms_requests": requests, "rows": report.rows, "ledger_rows": report.run.source("ledger").rows,
                     "ledger_in_sheet": in_sheet, "problems": report.problems,
                     "workbook_mb": round(book_path.stat().st_size / 2**20, 1)}
-    finally:
-        process.kill()
-        process.join()

@@ -15,12 +15,10 @@ The 30 unlisted SKUs must all be found. Reported, not targeted: RMS's rate limit
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from datetime import datetime
-from typing import Any
 
 from bench.registry import Metrics, case
+from bench.sandbox_process import sandbox_process
 
 SKUS, SMOKE_SKUS, SEED = 10_000, 300, 1
 EXTRA_IN_STOCK, EXTRA_AT_ZERO = 30, 5
@@ -30,23 +28,6 @@ def _extra() -> list[tuple[str, str, int]]:
     """RMS-only SKUs: some with stock (spread over quantities), some at 0."""
     rows = [("rms-only", f"ro-{i:03d}", 1 + (i * 7) % 60) for i in range(EXTRA_IN_STOCK)]
     return rows + [("rms-only", f"zero-{i}", 0) for i in range(EXTRA_AT_ZERO)]
-
-
-def _serve(conn: Any, skus: int, as_of: datetime, limits: dict[str, Any]) -> None:
-    """Child process: the sandbox with the sample shop and the RMS-only SKUs."""
-    from zaiko_xl.sample_shop import generate
-    from zaiko_xl.sandbox.config import SandboxConfig
-    from zaiko_xl.sandbox.seed import from_sample_shop, seed_state
-    from zaiko_xl.sandbox.server import SandboxServer
-    from zaiko_xl.sandbox.state import SandboxState
-
-    config = SandboxConfig(**limits)
-    state = seed_state(SandboxState(config), *from_sample_shop(generate(skus=skus, seed=SEED, as_of=as_of)))
-    state.set_stock(_extra())
-    server = SandboxServer(state, seed=SEED).start()
-    conn.send((server.base_url, config.service_secret, config.license_key))
-    while True:
-        time.sleep(3600)
 
 
 @case("pull.unlisted_sweep_10k", repeat=1, target="report (bound by RMS's 5 requests/s for range calls)")
@@ -61,15 +42,11 @@ def unlisted_sweep_10k(smoke: bool = False) -> Metrics:
 
     skus = SMOKE_SKUS if smoke else SKUS
     as_of = bootstrap.jst_now().replace(second=0)
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child, skus, as_of, FAST if smoke else {}), daemon=True)
-    process.start()
-    try:
+    with sandbox_process(skus, SEED, as_of, FAST if smoke else {}, extra=_extra()) as address:
         shop = generate(skus=skus, seed=SEED, as_of=as_of)
         master = Master(shop.items, shop.mapping)
         keys, _ = rms_keys_to_pull(master)
-        base_url, secret, key = parent.recv()
+        base_url, secret, key = address()
         fast = {"rate_get_per_s": 1000} if smoke else {}
         settings = load_settings(None, rms={"base_url": base_url, "service_secret": secret, "license_key": key,
                                             **fast})
@@ -89,6 +66,3 @@ def unlisted_sweep_10k(smoke: bool = False) -> Metrics:
                 "bulk_get_s": round(bulk_get, 2), "bulk_get_skus": len(keys), "in_stock_skus": len(sweep.stock),
                 "unlisted_found": len(unlisted), "crowded": quantity_list(sweep.crowded),
                 "blind_sweep_s": round(blind_s, 2), "blind_sweep_requests": blind.requests}
-    finally:
-        process.kill()
-        process.join()
